@@ -1,0 +1,93 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { addSigstoreDeployment } from "../../lib/app";
+import { loadConfigFile, parseConfig } from "../../lib/config/load";
+import type { SigstoreConfig, SigstoreConfigInput } from "../../lib/config/schema";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const EXAMPLE_CONFIG = path.join(REPO_ROOT, "config/example.yaml");
+
+/** Synthesized Terraform JSON of one stack. */
+export type StackJson = {
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, any>;
+  import?: { id: string; to: string }[];
+  removed?: { from: string; lifecycle: { destroy: boolean } }[];
+  terraform?: any;
+  provider?: any;
+  [key: string]: unknown;
+};
+
+export interface Synthesized {
+  /** Parsed cdk.tf.json per stack id. */
+  readonly stacks: Record<string, StackJson>;
+  /** Raw file contents below the output directory, by relative path. */
+  readonly files: Record<string, string>;
+}
+
+/** A small valid configuration: two regions, defaults elsewhere. */
+export function baseConfig(): SigstoreConfigInput {
+  return {
+    project: { id: "sigstore-test", number: "123456789012" },
+    dns: { zoneName: "test-zone", domain: "sigstore.test.example." },
+    regions: [
+      { region: "us-east1", clusterName: "east", zones: ["us-east1-b", "us-east1-c"] },
+      { region: "europe-west1", clusterName: "west", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"] },
+    ],
+  };
+}
+
+export function exampleConfig(): SigstoreConfig {
+  return loadConfigFile(EXAMPLE_CONFIG);
+}
+
+function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) readTree(full, base, out);
+    else out[path.relative(base, full)] = fs.readFileSync(full, "utf8");
+  }
+  return out;
+}
+
+/** Synthesizes a whole deployment into a temporary directory and reads it back. */
+export function synthDeployment(config: SigstoreConfig | SigstoreConfigInput): Synthesized {
+  const parsed = parseConfig(config);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-"));
+  try {
+    const app = new App({ outdir });
+    addSigstoreDeployment(app, parsed);
+    app.synth();
+    const files = readTree(outdir);
+    const stacks: Record<string, StackJson> = {};
+    for (const [file, text] of Object.entries(files)) {
+      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(file.split(path.sep).join("/"));
+      if (m) stacks[m[1]] = JSON.parse(text);
+    }
+    return { stacks, files };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** All resources of a type in a stack, keyed by logical id. */
+export function resources(stack: StackJson, type: string): Record<string, any> {
+  return stack.resource?.[type] ?? {};
+}
+
+/** Every resource of every type: [type, logical id, body]. */
+export function allResources(stack: StackJson): [string, string, any][] {
+  return Object.entries(stack.resource ?? {}).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, body]) => [type, id, body] as [string, string, any]),
+  );
+}
+
+/** Deep copy with changes applied to a config input. */
+export function withConfig(change: (c: any) => void, base: SigstoreConfigInput = baseConfig()): SigstoreConfigInput {
+  const copy = structuredClone(base);
+  change(copy);
+  return copy;
+}

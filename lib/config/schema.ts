@@ -1,0 +1,367 @@
+import { z } from "zod";
+import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+
+// One schema for the whole deployment. Every object is strict so that a typo
+// ("maxRps" for "maxRatePerEndpoint") is an error rather than a silent default.
+// Messages name what would be valid, because they are read by someone running
+// `cdktf synth` in CI, not by a developer with the schema open.
+
+/** A strict object whose "unknown key" error lists the keys that are allowed. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; valid keys are: ${allowed}`
+        : undefined,
+  });
+}
+
+/** GCP resource-name shape (RFC 1035 label), used for most names. */
+const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+// https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const PROJECT_ID_FORBIDDEN = ["google", "null", "undefined", "ssl"];
+
+const projectId = z.string().superRefine((id, ctx) => {
+  if (!PROJECT_ID.test(id)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${id}" is not a valid GCP project id: use 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`,
+    });
+    return;
+  }
+  const bad = PROJECT_ID_FORBIDDEN.find((word) => id.includes(word));
+  if (bad) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${id}" is not a valid GCP project id: it may not contain the restricted word "${bad}"`,
+    });
+  }
+});
+
+// YAML reads 123456789012 as a number; accept both and keep a string.
+const projectNumber = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform(String)
+  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: "must be the numeric project number (digits only), e.g. \"123456789012\"" }));
+
+const dnsDomain = z.string().superRefine((domain, ctx) => {
+  if (!domain.endsWith(".")) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${domain}" must end with a trailing dot, as Cloud DNS expects fully qualified names: use "${domain}."`,
+    });
+    return;
+  }
+  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$/.test(domain) || domain.length > 253) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${domain}" is not a valid lowercase DNS name such as "sigstore.example.com."`,
+    });
+  }
+});
+
+const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+const ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
+
+const regionSchema = strict({
+  /** GCP region, e.g. "us-east1". */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  /** Name of the GKE cluster in this region. */
+  clusterName: z
+    .string()
+    .max(40, { error: "GKE cluster names are at most 40 characters" })
+    .regex(RFC1035, { error: "must be lowercase letters, digits and hyphens, starting with a letter" }),
+  /** Zones of the region that carry nodes, and therefore NEGs. */
+  zones: z.array(z.string()).min(1, { error: 'list at least one zone of the region, e.g. ["us-east1-b"]' }),
+});
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
+
+const srcIpRange = z.string().refine((r) => r === "*" || IPV4_CIDR.test(r) || IPV6_CIDR.test(r), {
+  error: (issue) => `"${String(issue.input)}" is not an IP address or CIDR range (use e.g. "203.0.113.0/24", "2001:db8::/32" or "*")`,
+});
+
+const DENY_ACTIONS = ["deny(403)", "deny(404)", "deny(429)", "deny(502)"] as const;
+const RULE_ACTIONS = ["allow", ...DENY_ACTIONS, "throttle", "rate_based_ban", "redirect"] as const;
+const RATE_LIMIT_ACTIONS = new Set(["throttle", "rate_based_ban"]);
+// Cloud Armor accepts only these intervals for rate_limit_threshold.interval_sec.
+const RATE_LIMIT_INTERVALS = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600] as const;
+const ENFORCE_ON_KEYS = [
+  "ALL", "IP", "HTTP_HEADER", "XFF_IP", "HTTP_COOKIE", "HTTP_PATH", "SNI", "REGION_CODE", "TLS_JA3_FINGERPRINT", "USER_IP",
+] as const;
+
+/** Highest priority a configured rule may use; 2147483647 is the default rule's. */
+export const CLOUD_ARMOR_MAX_RULE_PRIORITY = 2147483646;
+
+const threshold = strict({
+  count: z.number().int().positive({ error: "must be a positive whole number of requests" }),
+  intervalSec: z.union(RATE_LIMIT_INTERVALS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+    error: `must be one of ${RATE_LIMIT_INTERVALS.join(", ")} seconds`,
+  }),
+});
+
+const rateLimitSchema = strict({
+  /** Requests allowed per interval; the threshold. */
+  count: z.number().int().positive({ error: "must be a positive whole number of requests" }).optional(),
+  /** Interval the count applies to. */
+  intervalSec: threshold.shape.intervalSec.optional(),
+  /** What identifies a client for counting. @default "IP" */
+  enforceOnKey: z.enum(ENFORCE_ON_KEYS).default("IP"),
+  /** Header or cookie name, for HTTP_HEADER and HTTP_COOKIE keys. */
+  enforceOnKeyName: z.string().min(1).optional(),
+  /** Response once the threshold is exceeded. @default "deny(429)" */
+  exceedAction: z.enum(DENY_ACTIONS).default("deny(429)"),
+  /** For rate_based_ban: how long a client stays banned. */
+  banDurationSec: z.number().int().positive().optional(),
+  /** For rate_based_ban: a separate threshold that triggers the ban. */
+  banThreshold: threshold.optional(),
+});
+
+const cloudArmorRuleSchema = strict({
+  /** 0 (evaluated first) to 2147483646. Unique within a policy. */
+  priority: z
+    .number()
+    .int({ error: "must be a whole number" })
+    .min(0, { error: `must be between 0 and ${CLOUD_ARMOR_MAX_RULE_PRIORITY} (2147483647 is the default rule's)` })
+    .max(CLOUD_ARMOR_MAX_RULE_PRIORITY, { error: `must be between 0 and ${CLOUD_ARMOR_MAX_RULE_PRIORITY} (2147483647 is the default rule's)` }),
+  description: z.string().max(64).optional(),
+  action: z.enum(RULE_ACTIONS, { error: `must be one of ${RULE_ACTIONS.join(", ")}` }),
+  /** Log matches without enforcing. @default false */
+  preview: z.boolean().default(false),
+  /** Exactly one of `srcIpRanges` (at most 10 per rule) or `expression` (CEL). */
+  match: strict({
+    srcIpRanges: z.array(srcIpRange).min(1).max(10, { error: "Cloud Armor allows at most 10 ranges per rule; split the list over several rules" }).optional(),
+    expression: z.string().min(1, { error: "must be a non-empty CEL expression" }).optional(),
+  }).superRefine((m, ctx) => {
+    if ((m.srcIpRanges === undefined) === (m.expression === undefined)) {
+      ctx.addIssue({ code: "custom", message: "set exactly one of srcIpRanges (IP allow/deny) or expression (CEL)" });
+    }
+  }),
+  rateLimit: rateLimitSchema.optional(),
+  redirect: strict({
+    type: z.enum(["EXTERNAL_302", "GOOGLE_RECAPTCHA"]).default("EXTERNAL_302"),
+    /** Required for EXTERNAL_302. */
+    target: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  }).optional(),
+}).superRefine((rule, ctx) => {
+  const needsRateLimit = RATE_LIMIT_ACTIONS.has(rule.action);
+  if (needsRateLimit) {
+    const missing = (["count", "intervalSec"] as const).filter((k) => rule.rateLimit?.[k] === undefined);
+    if (missing.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rateLimit"],
+        message: `action "${rule.action}" needs its threshold: set rateLimit.${missing.join(" and rateLimit.")}, e.g. rateLimit: { count: 600, intervalSec: 60 }`,
+      });
+    }
+    if (rule.action === "rate_based_ban" && rule.rateLimit?.banDurationSec === undefined) {
+      ctx.addIssue({ code: "custom", path: ["rateLimit", "banDurationSec"], message: 'action "rate_based_ban" needs rateLimit.banDurationSec' });
+    }
+  } else if (rule.rateLimit !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["rateLimit"], message: `rateLimit only applies to actions "throttle" and "rate_based_ban", not "${rule.action}"` });
+  }
+  const key = rule.rateLimit?.enforceOnKey;
+  if ((key === "HTTP_HEADER" || key === "HTTP_COOKIE") && !rule.rateLimit?.enforceOnKeyName) {
+    ctx.addIssue({ code: "custom", path: ["rateLimit", "enforceOnKeyName"], message: `enforceOnKey "${key}" needs enforceOnKeyName (the header or cookie to count by)` });
+  }
+  if (rule.action === "redirect") {
+    if (!rule.redirect) {
+      ctx.addIssue({ code: "custom", path: ["redirect"], message: 'action "redirect" needs redirect: { type, target }' });
+    } else if (rule.redirect.type === "EXTERNAL_302" && !rule.redirect.target) {
+      ctx.addIssue({ code: "custom", path: ["redirect", "target"], message: "an EXTERNAL_302 redirect needs a target URL" });
+    }
+  } else if (rule.redirect !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["redirect"], message: `redirect only applies to action "redirect", not "${rule.action}"` });
+  }
+});
+
+const cloudArmorSchema = strict({
+  /** Action of the lowest-priority rule that matches everything. @default "allow" */
+  defaultAction: z.enum(["allow", ...DENY_ACTIONS]).default("allow"),
+  /** Layer 7 DDoS adaptive protection. @default true */
+  adaptiveProtection: z.boolean().default(true),
+  rules: z.array(cloudArmorRuleSchema).default([]),
+}).superRefine((armor, ctx) => {
+  const seen = new Map<number, number>();
+  armor.rules.forEach((rule, i) => {
+    const first = seen.get(rule.priority);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rules", i, "priority"],
+        message: `priority ${rule.priority} is already used by rules[${first}]; priorities must be unique within a policy`,
+      });
+    } else {
+      seen.set(rule.priority, i);
+    }
+  });
+});
+
+const dnsOwnershipSchema = strict({
+  /**
+   * Which stack owns the service's A record: the regional stack of the primary
+   * region ("regional") or the global stack ("global"). @default "regional"
+   */
+  owner: z.enum(["regional", "global"], { error: 'must be "regional" or "global"' }).default("regional"),
+  /**
+   * Gradual hand-off: share of DNS answers (0 < w < 1) that point at the global
+   * load balancer, the rest at the primary region. Only with owner "global".
+   */
+  globalWeight: z
+    .number()
+    .gt(0, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the owner" })
+    .lt(1, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the global load balancer" })
+    .optional(),
+  /**
+   * Whether the new owner adopts an existing record with an `import` block.
+   * @default true for owner "global" (a migration), false for "regional" (a new deployment)
+   */
+  adoptExisting: z.boolean().optional(),
+  /** @default 60 */
+  ttl: z.number().int().min(30).max(86400).default(60),
+});
+
+function serviceSchema(id: PublicServiceId) {
+  const spec = PUBLIC_SERVICES[id];
+  return strict({
+    /** Host label under dns.domain. */
+    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default(spec.defaultSubdomain),
+    /** Whether the global stack fronts this service with a global load balancer. @default true */
+    exposeGlobally: z.boolean().default(true),
+    /** Backend capacity per NEG endpoint (pod), in requests per second. @default 100 */
+    maxRatePerEndpoint: z.number().positive().default(100),
+    dns: dnsOwnershipSchema.prefault({}),
+    cloudArmor: cloudArmorSchema.prefault({}),
+  });
+}
+
+const backendSchema = z.discriminatedUnion(
+  "type",
+  [
+    strict({
+      type: z.literal("local"),
+      /** Directory of the state files, relative to the project directory. @default "." */
+      directory: z
+        .string()
+        .refine((d) => !d.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(d), { error: "must be a relative path, so that synthesized output does not depend on the checkout location" })
+        .default("."),
+    }),
+    strict({
+      type: z.literal("gcs"),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, { error: "must be a GCS bucket name" }),
+      /** Object prefix; each stack's state goes under <prefix>/<stack>. @default "sigstore" */
+      prefix: z.string().regex(/^[A-Za-z0-9._/-]+$/).default("sigstore"),
+    }),
+  ],
+  { error: 'must be { type: "local" } or { type: "gcs", bucket: "..." }' },
+);
+
+const loggingSchema = strict({
+  /** Request logs on every backend service. @default true */
+  loadBalancer: z.boolean().default(true),
+  /** Share of requests logged, 0 to 1. @default 1 */
+  loadBalancerSampleRate: z.number().min(0).max(1).default(1),
+  /** Health-check probe logs (verbose; for debugging). @default false */
+  healthChecks: z.boolean().default(false),
+});
+
+export const sigstoreConfigSchema = strict({
+  project: strict({
+    id: projectId,
+    number: projectNumber,
+  }),
+  /** Prefix of every resource name, so that two deployments can share a project. @default "sigstore" */
+  namePrefix: z
+    .string()
+    .max(16, { error: "at most 16 characters, so that derived resource names stay within GCP's 63" })
+    .regex(RFC1035, { error: "must be lowercase letters, digits and hyphens, starting with a letter" })
+    .default("sigstore"),
+  dns: strict({
+    /** Cloud DNS managed zone that holds dns.domain. */
+    zoneName: z.string().regex(RFC1035, { error: "must be the Cloud DNS managed zone name (lowercase letters, digits, hyphens)" }),
+    /** Domain of the deployment, fully qualified with its trailing dot. */
+    domain: dnsDomain,
+  }),
+  regions: z.array(regionSchema).min(1, { error: "list at least one region" }),
+  /** Region whose stack owns A records in the "regional" phase. @default the first region */
+  primaryRegion: z.string().optional(),
+  services: strict({
+    fulcio: serviceSchema("fulcio").prefault({}),
+    tsa: serviceSchema("tsa").prefault({}),
+    dex: serviceSchema("dex").prefault({}),
+  }).prefault({}),
+  logging: loggingSchema.prefault({}),
+  backend: backendSchema.prefault({ type: "local" }),
+}).superRefine((config, ctx) => {
+  // Cross-field rules; they only run once every field has the right shape.
+  const firstIndexOfRegion = new Map<string, number>();
+  config.regions.forEach((r, i) => {
+    const first = firstIndexOfRegion.get(r.region);
+    if (first !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["regions", i, "region"], message: `region "${r.region}" is already listed at regions[${first}]; each region appears once` });
+    } else {
+      firstIndexOfRegion.set(r.region, i);
+    }
+    const seenZones = new Set<string>();
+    r.zones.forEach((zone, j) => {
+      const m = ZONE.exec(zone);
+      if (!m || m[1] !== r.region) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "zones", j],
+          message: `zone "${zone}" is not in region "${r.region}"; use zones named "${r.region}-<letter>", e.g. "${r.region}-b"`,
+        });
+      } else if (seenZones.has(zone)) {
+        ctx.addIssue({ code: "custom", path: ["regions", i, "zones", j], message: `zone "${zone}" is listed twice` });
+      }
+      seenZones.add(zone);
+    });
+  });
+  if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["primaryRegion"],
+      message: `"${config.primaryRegion}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})`,
+    });
+  }
+  for (const id of PUBLIC_SERVICE_IDS) {
+    const service = config.services[id];
+    if (service.dns.owner === "global" && !service.exposeGlobally) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "owner"],
+        message: `ownership phase "global" needs the global stack to expose ${id}: set services.${id}.exposeGlobally to true, or keep dns.owner "regional"`,
+      });
+    }
+    if (service.dns.globalWeight !== undefined && service.dns.owner !== "global") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "globalWeight"],
+        message: 'a weighted hand-off is owned by the global stack: set dns.owner to "global", or remove globalWeight',
+      });
+    }
+  }
+  const hostnames = new Map<string, PublicServiceId>();
+  for (const id of PUBLIC_SERVICE_IDS) {
+    const other = hostnames.get(config.services[id].subdomain);
+    if (other) {
+      ctx.addIssue({ code: "custom", path: ["services", id, "subdomain"], message: `subdomain "${config.services[id].subdomain}" is already used by ${other}` });
+    }
+    hostnames.set(config.services[id].subdomain, id);
+  }
+});
+
+/** Configuration as written in a file: optional fields may be omitted. */
+export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
+/** Configuration after validation, with every default filled in. */
+export type SigstoreConfig = z.output<typeof sigstoreConfigSchema>;
+export type RegionConfig = SigstoreConfig["regions"][number];
+export type ServiceConfig = SigstoreConfig["services"][PublicServiceId];
+export type CloudArmorConfig = ServiceConfig["cloudArmor"];
+export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];
+export type BackendConfig = SigstoreConfig["backend"];
+export type LoggingConfig = SigstoreConfig["logging"];

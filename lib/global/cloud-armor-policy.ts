@@ -1,0 +1,76 @@
+import { Construct } from "constructs";
+import {
+  ComputeSecurityPolicy,
+  ComputeSecurityPolicyRule,
+} from "@cdktf/provider-google/lib/compute-security-policy";
+import type { CloudArmorConfig, CloudArmorRuleConfig } from "../config/schema";
+
+/** Priority of the rule that matches what no configured rule did. */
+export const DEFAULT_RULE_PRIORITY = 2147483647;
+
+export interface CloudArmorPolicyProps {
+  readonly name: string;
+  readonly description: string;
+  readonly config: CloudArmorConfig;
+}
+
+/**
+ * The Cloud Armor policy in front of a public service's backends: the
+ * configured rules in priority order, a default rule, layer 7 DDoS adaptive
+ * protection and standard JSON parsing (so CEL rules can inspect JSON bodies).
+ */
+export class CloudArmorPolicy extends Construct {
+  readonly policy: ComputeSecurityPolicy;
+
+  constructor(scope: Construct, id: string, props: CloudArmorPolicyProps) {
+    super(scope, id);
+    const rules = [...props.config.rules].sort((a, b) => a.priority - b.priority).map(toRule);
+    rules.push({
+      priority: DEFAULT_RULE_PRIORITY,
+      action: props.config.defaultAction,
+      description: "default rule",
+      match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
+    });
+    this.policy = new ComputeSecurityPolicy(this, "policy", {
+      name: props.name,
+      description: props.description,
+      type: "CLOUD_ARMOR",
+      rule: rules,
+      adaptiveProtectionConfig: {
+        layer7DdosDefenseConfig: { enable: props.config.adaptiveProtection },
+      },
+      advancedOptionsConfig: { jsonParsing: "STANDARD", logLevel: "NORMAL" },
+    });
+  }
+
+  /** Reference for a backend service's `security_policy`. */
+  get selfLink(): string {
+    return this.policy.selfLink;
+  }
+}
+
+function toRule(rule: CloudArmorRuleConfig): ComputeSecurityPolicyRule {
+  const { match, rateLimit, redirect } = rule;
+  return {
+    priority: rule.priority,
+    action: rule.action,
+    description: rule.description,
+    preview: rule.preview || undefined,
+    match: match.srcIpRanges
+      ? { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: [...match.srcIpRanges] } }
+      : { expr: { expression: match.expression! } },
+    rateLimitOptions: rateLimit && {
+      conformAction: "allow",
+      exceedAction: rateLimit.exceedAction,
+      enforceOnKey: rateLimit.enforceOnKey,
+      enforceOnKeyName: rateLimit.enforceOnKeyName,
+      rateLimitThreshold: { count: rateLimit.count!, intervalSec: rateLimit.intervalSec! },
+      banDurationSec: rateLimit.banDurationSec,
+      banThreshold: rateLimit.banThreshold && {
+        count: rateLimit.banThreshold.count,
+        intervalSec: rateLimit.banThreshold.intervalSec,
+      },
+    },
+    redirectOptions: redirect && { type: redirect.type, target: redirect.target },
+  };
+}

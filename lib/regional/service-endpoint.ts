@@ -1,0 +1,107 @@
+import { Construct } from "constructs";
+import { DataResource, TerraformOutput, Token } from "cdktf";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import type { ResourceNames } from "../shared/names";
+import { hasGrpc, PublicServiceSpec } from "../shared/services";
+
+export interface RegionalServiceEndpointProps {
+  readonly service: PublicServiceSpec;
+  readonly names: ResourceNames;
+  readonly region: string;
+  /** Zones of the cluster; the NEG controller creates one NEG per zone. */
+  readonly zones: readonly string[];
+}
+
+/** Standalone NEG names of a service, as the Helm charts take them (`neg.http.name`, `neg.grpc.name`). */
+export interface NegNames {
+  readonly http: string;
+  readonly grpc?: string;
+}
+
+/**
+ * What one region offers a global load balancer for one service. The token
+ * attributes are cross-stack references when read from another stack.
+ */
+export interface RegionalServiceExport {
+  readonly region: string;
+  /** Zones as configured; the global stack makes one backend per zone. */
+  readonly zones: readonly string[];
+  /** NEG name published by the regional stack (token). */
+  readonly httpNegName: string;
+  /** gRPC NEG name published by the regional stack (token), for services with gRPC. */
+  readonly grpcNegName?: string;
+  /** Zones the deployed regional stack serves (token list), to check against `zones`. */
+  readonly servedZones: string[];
+  /** Address of the region's own ingress (token). */
+  readonly ingressAddress: string;
+}
+
+/**
+ * A public service's footprint in one region: the deterministic names of its
+ * standalone NEGs, published for the global stack, and the static IP of the
+ * region's own ingress, which the A record points at in the "regional" phase.
+ *
+ * The NEGs themselves are created by GKE's NEG controller from the Service
+ * annotation; Terraform never looks them up. The names are published through
+ * a `terraform_data` value, so the global stack reads them from this stack's
+ * state once it is applied, not from the Compute API at plan time.
+ */
+export class RegionalServiceEndpoint extends Construct {
+  /** NEG names to hand to the service's Helm chart in this stack. */
+  readonly negNames: NegNames;
+  readonly ingressAddress: ComputeGlobalAddress;
+  private readonly published: DataResource;
+  private readonly props: RegionalServiceEndpointProps;
+
+  constructor(scope: Construct, id: string, props: RegionalServiceEndpointProps) {
+    super(scope, id);
+    this.props = props;
+    const service = props.service.id;
+    this.negNames = {
+      http: props.names.of(service, "http"),
+      grpc: hasGrpc(service) ? props.names.of(service, "grpc") : undefined,
+    };
+
+    this.ingressAddress = new ComputeGlobalAddress(this, "ingress-address", {
+      name: props.names.of(service, props.region, "ingress"),
+      description: `${props.service.title} ingress of ${props.region}; the A record points here in the regional DNS phase`,
+      addressType: "EXTERNAL",
+      ipVersion: "IPV4",
+    });
+
+    this.published = new DataResource(this, "negs", {
+      input: { ...this.negNames, zones: [...props.zones] },
+    });
+
+    // For operators (`cdktf output`); the global stack uses its own cross-stack outputs.
+    new TerraformOutput(this, "ingress-ip", {
+      description: `Static IP of the ${props.service.title} ingress in ${props.region}`,
+      value: this.ingressAddress.address,
+    });
+    new TerraformOutput(this, "neg-names", {
+      description: `Standalone NEG names of ${props.service.title} (Helm values neg.http.name / neg.grpc.name) and their zones`,
+      value: this.published.output,
+    });
+  }
+
+  /**
+   * Makes the published NEG names wait for the resources that create the NEGs
+   * (the workload's Kubernetes Service), so the global stack never sees a name
+   * before the NEG can exist.
+   */
+  publishAfter(...dependencies: Construct[]): void {
+    for (const d of dependencies) this.published.node.addDependency(d);
+  }
+
+  /** The values the global stack consumes, as cross-stack references. */
+  get exported(): RegionalServiceExport {
+    return {
+      region: this.props.region,
+      zones: this.props.zones,
+      httpNegName: Token.asString(this.published.interpolationForAttribute("output.http")),
+      grpcNegName: this.negNames.grpc ? Token.asString(this.published.interpolationForAttribute("output.grpc")) : undefined,
+      servedZones: Token.asList(this.published.interpolationForAttribute("output.zones")),
+      ingressAddress: this.ingressAddress.address,
+    };
+  }
+}

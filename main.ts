@@ -1,0 +1,18 @@
+// Synthesizes the deployment described by SIGSTORE_CONFIG (default: the
+// shipped three-region example). All logic lives in lib/.
+import { App } from "cdktf";
+import { addSigstoreDeployment } from "./lib/app";
+import { ConfigError, loadConfigFile } from "./lib/config/load";
+
+const configFile = process.env.SIGSTORE_CONFIG ?? "config/example.yaml";
+try {
+  const config = loadConfigFile(configFile);
+  const app = new App();
+  addSigstoreDeployment(app, config);
+  app.synth();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  // Validation happens before any stack exists, so nothing has been written.
+  process.stderr.write(`${e.message}\n`);
+  process.exit(1);
+}
