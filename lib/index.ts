@@ -10,7 +10,7 @@ export * from "./regional/regional-stack";
 export * from "./regional/service-endpoint";
 export * from "./shared/dns-ownership";
 export * from "./shared/names";
-export * from "./shared/removed-block";
+export * from "./shared/state-blocks";
 export * from "./shared/service-a-record";
 export * from "./shared/services";
 export * from "./shared/sigstore-stack";

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { DataResource, TerraformOutput, Token } from "cdktf";
+import { ITerraformDependable, TerraformOutput, Token } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import type { ResourceNames } from "../shared/names";
+import { TerraformData } from "../shared/terraform-data";
 import { hasGrpc, PublicServiceSpec } from "../shared/services";
 
 export interface RegionalServiceEndpointProps {
@@ -50,7 +51,7 @@ export class RegionalServiceEndpoint extends Construct {
   /** NEG names to hand to the service's Helm chart in this stack. */
   readonly negNames: NegNames;
   readonly ingressAddress: ComputeGlobalAddress;
-  private readonly published: DataResource;
+  private readonly published: TerraformData;
   private readonly props: RegionalServiceEndpointProps;
 
   constructor(scope: Construct, id: string, props: RegionalServiceEndpointProps) {
@@ -69,9 +70,7 @@ export class RegionalServiceEndpoint extends Construct {
       ipVersion: "IPV4",
     });
 
-    this.published = new DataResource(this, "negs", {
-      input: { ...this.negNames, zones: [...props.zones] },
-    });
+    this.published = new TerraformData(this, "negs", { ...this.negNames, zones: [...props.zones] });
 
     // For operators (`cdktf output`); the global stack uses its own cross-stack outputs.
     new TerraformOutput(this, "ingress-ip", {
@@ -89,8 +88,8 @@ export class RegionalServiceEndpoint extends Construct {
    * (the workload's Kubernetes Service), so the global stack never sees a name
    * before the NEG can exist.
    */
-  publishAfter(...dependencies: Construct[]): void {
-    for (const d of dependencies) this.published.node.addDependency(d);
+  publishAfter(...dependencies: ITerraformDependable[]): void {
+    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => d.fqn)];
   }
 
   /** The values the global stack consumes, as cross-stack references. */
@@ -98,9 +97,9 @@ export class RegionalServiceEndpoint extends Construct {
     return {
       region: this.props.region,
       zones: this.props.zones,
-      httpNegName: Token.asString(this.published.interpolationForAttribute("output.http")),
-      grpcNegName: this.negNames.grpc ? Token.asString(this.published.interpolationForAttribute("output.grpc")) : undefined,
-      servedZones: Token.asList(this.published.interpolationForAttribute("output.zones")),
+      httpNegName: Token.asString(this.published.outputAttribute("http")),
+      grpcNegName: this.negNames.grpc ? Token.asString(this.published.outputAttribute("grpc")) : undefined,
+      servedZones: Token.asList(this.published.outputAttribute("zones")),
       ingressAddress: this.ingressAddress.address,
     };
   }

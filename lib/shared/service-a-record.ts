@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
-import { RemovedBlock } from "./removed-block";
+import { ImportBlock, RemovedBlock } from "./state-blocks";
 import type { PublicServiceId } from "./services";
 
 export interface WeightedAddress {
@@ -71,7 +71,12 @@ export class ServiceARecord extends Construct {
     // removed and import blocks of other deployments name it.
     this.record.overrideLogicalId(ServiceARecord.logicalIdOf(props.service));
     if (props.owned.adopt) {
-      this.record.importFrom(`projects/${props.project}/managedZones/${props.managedZone}/rrsets/${props.fqdn}/A`);
+      new ImportBlock(
+        this,
+        "adopted",
+        ServiceARecord.addressOf(props.service),
+        `projects/${props.project}/managedZones/${props.managedZone}/rrsets/${props.fqdn}/A`,
+      );
     }
   }
 }
