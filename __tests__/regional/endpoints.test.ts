@@ -1,0 +1,56 @@
+import { exampleConfig, resources, synthDeployment } from "../helpers/synth";
+
+const config = exampleConfig();
+const { stacks } = synthDeployment(config);
+
+describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack %s", (region, regionConfig) => {
+  const stack = stacks[`regional-${region}`];
+
+  it("publishes deterministic NEG names and its zones for each public service", () => {
+    const published = resources(stack, "terraform_data");
+    expect(published.fulcio_negs.input).toEqual({ http: "sigstore-fulcio-http", grpc: "sigstore-fulcio-grpc", zones: regionConfig.zones });
+    expect(published.tsa_negs.input).toEqual({ http: "sigstore-tsa-http", zones: regionConfig.zones });
+    expect(published.dex_negs.input).toEqual({ http: "sigstore-dex-http", zones: regionConfig.zones });
+  });
+
+  it("exports the NEG names and zones the global stack reads, without marking them sensitive", () => {
+    for (const service of ["fulcio", "tsa", "dex"]) {
+      for (const attribute of ["http", "zones"]) {
+        expect(stack.output?.[`cross_stack_output_terraform_data_${service}_negs_output_${attribute}`]).toEqual({
+          value: `\${terraform_data.${service}_negs.output.${attribute}}`,
+          sensitive: false,
+        });
+      }
+    }
+    expect(stack.output?.cross_stack_output_terraform_data_fulcio_negs_output_grpc).toBeDefined();
+  });
+
+  it("owns a static ingress address per public service, named after the region", () => {
+    const addresses = Object.values(resources(stack, "google_compute_global_address")).map((a) => a.name).sort();
+    expect(addresses).toEqual([`sigstore-dex-${region}-ingress`, `sigstore-fulcio-${region}-ingress`, `sigstore-tsa-${region}-ingress`]);
+    expect(stack.output?.fulcio_ingress_ip.value).toBe("${google_compute_global_address.fulcio_ingress_address.address}");
+  });
+
+  it("keeps its state in its own file, with a path relative to the stack directory", () => {
+    expect(stack.terraform.backend).toEqual({ local: { path: `../../../terraform.regional-${region}.tfstate` } });
+    expect(stack.terraform.required_version).toBe(">= 1.7");
+    expect(stack.provider.google[0]).toMatchObject({ project: "sigstore-example", region });
+  });
+});
+
+it("gives no two regions the same GCP resource name", () => {
+  const names = Object.entries(stacks)
+    .filter(([id]) => id.startsWith("regional-"))
+    .flatMap(([, s]) => Object.values(resources(s, "google_compute_global_address")).map((a) => a.name));
+  expect(new Set(names).size).toBe(names.length);
+});
+
+it("puts state in a GCS bucket when configured, for the stacks and for the remote-state readers", () => {
+  const gcs = synthDeployment({ ...structuredClone(config), backend: { type: "gcs", bucket: "my-tf-state", prefix: "prod" } }).stacks;
+  expect(gcs["regional-us-east1"].terraform.backend).toEqual({ gcs: { bucket: "my-tf-state", prefix: "prod/regional-us-east1" } });
+  expect(gcs.global.terraform.backend).toEqual({ gcs: { bucket: "my-tf-state", prefix: "prod/global" } });
+  expect(gcs.global.data?.terraform_remote_state.cross_stack_reference_input_regional_us_east1).toMatchObject({
+    backend: "gcs",
+    config: { bucket: "my-tf-state", prefix: "prod/regional-us-east1" },
+  });
+});

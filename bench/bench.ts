@@ -1,0 +1,106 @@
+// npm run bench: synthesis speed and memory, as ratios measured in one run.
+//
+// 1. Cold synth of the shipped example, in this process, before anything else
+//    has loaded: module loading + configuration + constructs + writing JSON.
+// 2. Baseline: a bare require() of the @cdktf/provider-google package root in a
+//    fresh Node process (what a root import would cost every synth).
+// 3. Warm synth time for 1, 3, 10 and 30 regions, and the cost of each added region.
+// 4. Peak memory (max RSS) of this process and of the baseline process.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import type { SigstoreConfig } from "../lib/config/schema";
+
+const EXAMPLE = path.join(__dirname, "..", "config", "example.yaml");
+
+// Loaded with require() after the clock starts: static imports would be
+// hoisted above it and hide the module-loading cost a real synth pays.
+process.setSourceMapsEnabled(false); // as main.ts does
+const coldStart = performance.now();
+const { App } = require("cdktf") as typeof import("cdktf");
+const { addSigstoreDeployment } = require("../lib/app") as typeof import("../lib/app");
+const { loadConfigFile, parseConfig } = require("../lib/config/load") as typeof import("../lib/config/load");
+
+function synthOnce(config: SigstoreConfig): number {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  const start = performance.now();
+  const app = new App({ outdir });
+  addSigstoreDeployment(app, config);
+  app.synth();
+  const elapsed = performance.now() - start;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return elapsed;
+}
+
+const coldConfig = loadConfigFile(EXAMPLE);
+synthOnce(coldConfig);
+const coldTotalMs = performance.now() - coldStart;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Cold require of the provider root in a fresh process: [ms, maxRSS MB]. */
+function baseline(): [number, number] {
+  const script =
+    "const t=process.hrtime.bigint();require('@cdktf/provider-google');" +
+    "const ms=Number(process.hrtime.bigint()-t)/1e6;" +
+    "process.stdout.write(JSON.stringify([ms, process.resourceUsage().maxRSS/1024]))";
+  const out = execFileSync(process.execPath, ["-e", script], { cwd: path.join(__dirname, ".."), encoding: "utf8" });
+  return JSON.parse(out);
+}
+
+// Real regions, so that names and zones look like a real deployment.
+const REGIONS = [
+  "us-east1", "europe-west1", "asia-northeast1", "us-central1", "us-west1", "us-east4", "us-west2", "us-west3",
+  "us-west4", "us-south1", "northamerica-northeast1", "northamerica-northeast2", "southamerica-east1",
+  "southamerica-west1", "europe-west2", "europe-west3", "europe-west4", "europe-west6", "europe-west8",
+  "europe-west9", "europe-north1", "europe-central2", "europe-southwest1", "asia-east1", "asia-east2",
+  "asia-northeast2", "asia-northeast3", "asia-south1", "asia-southeast1", "australia-southeast1",
+];
+
+function configWithRegions(n: number): SigstoreConfig {
+  const input = structuredClone(coldConfig) as any;
+  input.regions = REGIONS.slice(0, n).map((region) => ({
+    region,
+    clusterName: `sigstore-${region}`,
+    zones: ["b", "c", "d"].map((z) => `${region}-${z}`),
+  }));
+  input.primaryRegion = REGIONS[0];
+  return parseConfig(input);
+}
+
+const baselineRuns = [baseline(), baseline(), baseline()];
+const baselineMs = median(baselineRuns.map(([ms]) => ms));
+const baselineRssMb = Math.max(...baselineRuns.map(([, mb]) => mb));
+
+const scaling: { regions: number; ms: number }[] = [];
+for (const n of [1, 3, 10, 30]) {
+  const config = configWithRegions(n);
+  synthOnce(config); // warm-up for this size
+  const runs = Array.from({ length: n >= 30 ? 3 : 5 }, () => synthOnce(config));
+  scaling.push({ regions: n, ms: median(runs) });
+}
+const perRegionMs = (scaling[3].ms - scaling[0].ms) / 29;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+const ratio = coldTotalMs / baselineMs;
+const fmt = (n: number) => n.toFixed(1).padStart(8);
+const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
+
+console.log("Synthesis of the example deployment (3 regions), cold, in-process");
+console.log(`  synth incl. module loading ${fmt(coldTotalMs)} ms`);
+console.log(`  baseline: require('@cdktf/provider-google') root, fresh process ${fmt(baselineMs)} ms (median of 3)`);
+console.log(`  ratio synth / baseline ${fmt(ratio)}      target <= 0.5: ${verdict(ratio <= 0.5)}`);
+console.log("");
+console.log("Warm synth time by number of regions (median)");
+for (const s of scaling) console.log(`  ${String(s.regions).padStart(2)} regions ${fmt(s.ms)} ms`);
+console.log(`  per added region (30 vs 1) ${fmt(perRegionMs)} ms   target < 30 ms: ${verdict(perRegionMs < 30)}`);
+console.log("");
+console.log("Peak memory (max RSS)");
+console.log(`  this process, after all synths ${fmt(peakRssMb)} MB`);
+console.log(`  baseline process ${fmt(baselineRssMb)} MB`);
+console.log(`  ratio ${fmt(peakRssMb / baselineRssMb)}`);
