@@ -36,7 +36,7 @@ describe("README quick start", () => {
         if (fs.existsSync(path.join(REPO_ROOT, entry))) fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-      const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
+      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
       delete env.SIGSTORE_CONFIG;
       delete env.CDKTF_OUTDIR;
       execSync(synth, { cwd: dir, env, stdio: "pipe" });
