@@ -1,0 +1,48 @@
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { sigstoreConfigSchema } from "../../lib/config/schema";
+import { REPO_ROOT } from "../helpers/synth";
+
+/** Every leaf field path of the schema, e.g. "services.fulcio.dns.owner" (lists as "[]"). */
+function fieldPaths(schema: z.ZodType, prefix = ""): string[] {
+  const def = (schema as any)._zod.def;
+  switch (def.type) {
+    case "default":
+    case "prefault":
+    case "optional":
+    case "nullable":
+    case "readonly":
+      return fieldPaths(def.innerType, prefix);
+    case "pipe":
+      return fieldPaths(def.in, prefix);
+    case "object":
+      return Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([key, value]) =>
+        fieldPaths(value, prefix ? `${prefix}.${key}` : key),
+      );
+    case "array":
+      return [prefix, ...fieldPaths(def.element, `${prefix}[]`).filter((p) => p !== `${prefix}[]`)];
+    case "union":
+      return [...new Set(def.options.flatMap((o: z.ZodType) => fieldPaths(o, prefix)))] as string[];
+    default:
+      return [prefix];
+  }
+}
+
+describe("docs/configuration.md", () => {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, "docs/configuration.md"), "utf8");
+  const documented = new Set([...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
+
+  it("documents every field of the schema", () => {
+    const paths = fieldPaths(sigstoreConfigSchema);
+    expect(paths.length).toBeGreaterThan(40);
+    const missing = paths.filter((p) => {
+      // Service fields are documented once under services.<fulcio | tsa | dex>.
+      const service = /^services\.(fulcio|tsa|dex)\.(.*)$/.exec(p);
+      const rule = /^services\.(fulcio|tsa|dex)\.cloudArmor\.rules\[\]\.(.*)$/.exec(p);
+      const candidates = [p, service?.[2], rule?.[2]].filter(Boolean) as string[];
+      return !candidates.some((c) => documented.has(c));
+    });
+    expect(missing).toEqual([]);
+  });
+});
