@@ -1,0 +1,103 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { parseConfig } from "../../lib/config/load";
+import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
+
+// Applies the synthesized cross-stack wiring with a real Terraform binary, in
+// the directory layout cdktf uses (<project>/cdktf.out/stacks/<stack>), so the
+// relative local-state paths are exercised as written. Only built-in Terraform
+// pieces run: the regional `terraform_data` NEG values and outputs, the local
+// backend, the global `terraform_remote_state` reads. Each global backend
+// service is re-typed as `terraform_data` keeping its backends and its zone
+// precondition; Google resources are left out (no provider download here).
+
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
+const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+
+function builtinOnly(stack: StackJson): object {
+  const world: any = {
+    terraform: { required_version: stack.terraform.required_version, backend: stack.terraform.backend },
+  };
+  if (stack.data?.terraform_remote_state) world.data = { terraform_remote_state: stack.data.terraform_remote_state };
+  const data: Record<string, any> = { ...(stack.resource?.terraform_data ?? {}) };
+  for (const [id, service] of Object.entries(stack.resource?.google_compute_backend_service ?? {})) {
+    data[id] = {
+      input: { backends: service.backend.map((b: any) => b.group) },
+      lifecycle: { precondition: service.lifecycle.precondition },
+    };
+  }
+  if (Object.keys(data).length > 0) world.resource = { terraform_data: data };
+  const outputs = Object.entries(stack.output ?? {}).filter(([, o]) => /^\$\{terraform_data\./.test(o.value));
+  if (outputs.length > 0) world.output = Object.fromEntries(outputs);
+  return world;
+}
+
+function writeProject(root: string, stacks: Record<string, StackJson>): void {
+  for (const [id, stack] of Object.entries(stacks)) {
+    const dir = path.join(root, "cdktf.out", "stacks", id);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(builtinOnly(stack), null, 2));
+  }
+}
+
+function tf(root: string, stack: string, ...args: string[]): { status: number | null; output: string } {
+  const run = spawnSync("terraform", [`-chdir=${path.join(root, "cdktf.out", "stacks", stack)}`, ...args], { env: ENV, encoding: "utf8" });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+function deploy(root: string, stack: string): { status: number | null; output: string } {
+  if (!fs.existsSync(path.join(root, "cdktf.out", "stacks", stack, ".terraform"))) {
+    const init = tf(root, stack, "init", "-no-color");
+    expect([stack, init.status, init.output.slice(-500)]).toEqual([stack, 0, expect.anything()]);
+  }
+  return tf(root, stack, "apply", "-auto-approve", "-no-color");
+}
+
+describeWithTerraform("cross-stack wiring under real Terraform", () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-cross-stack-"));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("the global stack reads every region's NEG names from the regional state files, wherever the project lives", () => {
+    const config = exampleConfig();
+    const { stacks } = synthDeployment(config);
+    writeProject(root, stacks);
+    const regional = Object.keys(stacks).filter((s) => s.startsWith("regional-"));
+    for (const stack of regional) expect(deploy(root, stack).status).toBe(0);
+    // The state files land in the project directory, where the global stack's remote-state reads look.
+    expect(fs.readdirSync(root).filter((f) => f.endsWith(".tfstate")).sort()).toEqual(regional.map((s) => `terraform.${s}.tfstate`).sort());
+
+    const global = deploy(root, "global");
+    expect(global.status).toBe(0);
+    const state = JSON.parse(fs.readFileSync(path.join(root, "terraform.global.tfstate"), "utf8"));
+    const backend = state.resources.find((r: any) => r.type === "terraform_data" && r.name === "fulcio_backend_grpc");
+    expect(backend.instances[0].attributes.input.value.backends).toEqual(
+      config.regions.flatMap((r) => r.zones.map((z) => `projects/sigstore-example/zones/${z}/networkEndpointGroups/sigstore-fulcio-grpc`)),
+    );
+  });
+
+  it("refuses to plan the global stack before a region that gained a zone is deployed", () => {
+    const config = exampleConfig();
+    writeProject(root, synthDeployment(config).stacks);
+    for (const stack of ["regional-us-east1", "regional-europe-west1", "regional-asia-northeast1"]) expect(deploy(root, stack).status).toBe(0);
+
+    const grown = structuredClone(config);
+    grown.regions[1].zones.push("europe-west1-e");
+    const grownStacks = synthDeployment(parseConfig(grown)).stacks;
+    writeProject(root, { global: grownStacks.global });
+    const early = deploy(root, "global");
+    expect(early.status).not.toBe(0);
+    expect(early.output.replace(/\s+/g, " ")).toContain(
+      "fulcio: the deployed stack of europe-west1 does not serve every zone this load balancer routes to (europe-west1-b, europe-west1-c, europe-west1-d, europe-west1-e); deploy that regional stack first.",
+    );
+
+    writeProject(root, { "regional-europe-west1": grownStacks["regional-europe-west1"] });
+    expect(deploy(root, "regional-europe-west1").status).toBe(0);
+    expect(deploy(root, "global").status).toBe(0);
+  });
+});
