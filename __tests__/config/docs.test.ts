@@ -40,7 +40,9 @@ describe("docs/configuration.md", () => {
       // Service fields are documented once under services.<fulcio | tsa | dex>.
       const service = /^services\.(fulcio|tsa|dex)\.(.*)$/.exec(p);
       const rule = /^services\.(fulcio|tsa|dex)\.cloudArmor\.rules\[\]\.(.*)$/.exec(p);
-      const candidates = [p, service?.[2], rule?.[2]].filter(Boolean) as string[];
+      // Per-region overrides take the fields documented under regional.<section>.
+      const override = /^regions\[\]\.(network|gke|database)\.(.*)$/.exec(p);
+      const candidates = [p, service?.[2], rule?.[2], override && `regional.${override[1]}.${override[2]}`].filter(Boolean) as string[];
       return !candidates.some((c) => documented.has(c));
     });
     expect(missing).toEqual([]);

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import { parseConfig } from "../../lib/config/load";
 import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
 
 // One schema for the whole deployment. Every object is strict so that a typo
 // ("maxRps" for "maxRatePerEndpoint") is an error rather than a silent default.
@@ -66,6 +67,119 @@ const dnsDomain = z.string().superRefine((domain, ctx) => {
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
 
+const IPV4_CIDR_WITH_MASK = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const cidr = z.string().regex(IPV4_CIDR_WITH_MASK, { error: 'must be an IPv4 CIDR range such as "10.0.0.0/20"' });
+const EMAIL_MEMBER = /^(user|group|serviceAccount|domain):[^\s@]+(@[^\s@]+)?$/;
+const iamMember = z.string().regex(EMAIL_MEMBER, { error: 'must be an IAM member such as "group:sre@example.com"' });
+
+// Region settings: defaults under `regional`, overridable per region. The
+// override schemas are the same shapes with every field optional.
+const networkShape = {
+  /** Primary range of the region's subnet (nodes, bastion). */
+  subnetCidr: cidr.default("10.0.0.0/20"),
+  /** Secondary range for pods. */
+  podsCidr: cidr.default("10.16.0.0/14"),
+  /** Secondary range for Kubernetes services. */
+  servicesCidr: cidr.default("10.32.0.0/20"),
+  /** /28 range of the GKE control plane's private endpoint. */
+  masterCidr: cidr.refine((c) => c.endsWith("/28"), { error: "the GKE control plane range must be a /28" }).default("172.16.0.0/28"),
+  /** Static egress addresses of Cloud NAT (stable for allow-lists). */
+  natAddresses: z.number().int().min(1).max(16).default(2),
+};
+
+const gkeShape = {
+  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+  machineType: z.string().min(1).default("e2-standard-4"),
+  diskSizeGb: z.number().int().min(20).default(100),
+  minNodesPerZone: z.number().int().min(0).default(1),
+  maxNodesPerZone: z.number().int().min(1).default(3),
+  /**
+   * CIDR ranges allowed to reach the control plane's public endpoint (where
+   * Terraform runs the Kubernetes and Helm providers from). Empty: only
+   * private access, from inside the VPC.
+   */
+  masterAuthorizedNetworks: z.array(strict({ cidr, name: z.string().min(1) })).default([]),
+};
+
+const databaseShape = {
+  tier: z.string().regex(/^db-/, { error: 'must be a Cloud SQL tier such as "db-custom-2-7680"' }).default("db-custom-2-7680"),
+  diskSizeGb: z.number().int().min(10).default(50),
+  /** Regional (two-zone) instance with automatic failover. */
+  highAvailability: z.boolean().default(true),
+  /** Automated backups kept. */
+  backupRetentionCount: z.number().int().min(1).max(365).default(30),
+  /** Point-in-time recovery window (binary logs), in days. */
+  transactionLogRetentionDays: z.number().int().min(1).max(7).default(7),
+  readReplica: z.boolean().default(false),
+};
+
+/** The same fields without their defaults, all optional: a per-region override. */
+function optionalShape<T extends { [key: string]: z.ZodDefault<z.ZodType> }>(shape: T) {
+  const optional = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.removeDefault().optional()]));
+  return strict(optional as { [K in keyof T]: z.ZodOptional<ReturnType<T[K]["removeDefault"]>> });
+}
+
+const regionalSchema = strict({
+  network: strict(networkShape).prefault({}),
+  gke: strict(gkeShape).prefault({}),
+  database: strict({
+    ...databaseShape,
+    /** Group allowed to log in to the databases with IAM, for emergencies. */
+    breakglassGroup: iamMember.refine((m) => m.startsWith("group:"), { error: 'must be a group, e.g. "group:sigstore-oncall@example.com"' }).optional(),
+    /** Names of additional MySQL instances for CT log trees (shards), e.g. ["2026"]. */
+    ctlogShards: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/, { error: "must be a short lowercase name (1 to 20 characters)" })).default([]),
+  }).prefault({}),
+  kms: strict({
+    /** Where signing keys live. @default "HSM" */
+    protectionLevel: z.enum(["HSM", "SOFTWARE"]).default("HSM"),
+  }).prefault({}),
+  fulcio: strict({
+    /** "kms": a KMS-held intermediate key (Fulcio's kmsca); "privateca": a Certificate Authority Service pool. */
+    ca: z.enum(["kms", "privateca"]).default("kms"),
+  }).prefault({}),
+  dex: strict({
+    /** Secret Manager secrets the Dex chart reads (OIDC connector client secrets), created empty. */
+    connectorSecrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default(["github-client-secret", "google-client-secret"]),
+  }).prefault({}),
+  bastion: strict({
+    enabled: z.boolean().default(false),
+    machineType: z.string().min(1).default("e2-small"),
+    /** Members allowed to reach the bastion through IAP and log in with OS Login. */
+    accessMembers: z.array(iamMember).default([]),
+  }).prefault({}),
+  monitoring: strict({
+    /** Notification channel ids (projects/<p>/notificationChannels/<id>) for every alert. */
+    notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
+    uptimeChecks: z.boolean().default(true),
+    alerts: z.boolean().default(true),
+  }).prefault({}),
+});
+
+const featuresSchema = strict({
+  /** Rekor (v1, on Trillian). */
+  rekor: z.boolean().default(true),
+  /** The CT log (on Trillian). */
+  ctlog: z.boolean().default(true),
+  /** TUF repository buckets and signing key. */
+  tuf: z.boolean().default(true),
+  /** Rekor v2 on Tessera (Spanner and a public tile bucket). */
+  rekorTiles: z.boolean().default(false),
+  /** TesseraCT (Spanner and a public tile bucket). */
+  ctlogTiles: z.boolean().default(false),
+});
+
+const projectSettingsShape = {
+  /** Data Access audit logs for all services. */
+  auditLogs: strict({
+    enabled: z.boolean().default(true),
+    logTypes: z.array(z.enum(["ADMIN_READ", "DATA_READ", "DATA_WRITE"])).min(1).default(["ADMIN_READ", "DATA_READ", "DATA_WRITE"]),
+  }).prefault({}),
+  /** OS Login for every VM of the project. */
+  osLogin: strict({ enabled: z.boolean().default(true), twoFactor: z.boolean().default(false) }).prefault({}),
+  /** Project role bindings for named groups, e.g. { role: "roles/viewer", members: ["group:..."] }. */
+  roleBindings: z.array(strict({ role: z.string().regex(/^(roles|projects\/[^/]+\/roles)\/[A-Za-z0-9_.]+$/, { error: 'must be a role such as "roles/viewer"' }), members: z.array(iamMember).min(1) })).default([]),
+};
+
 const regionSchema = strict({
   /** GCP region, e.g. "us-east1". */
   region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
@@ -76,6 +190,12 @@ const regionSchema = strict({
     .regex(RFC1035, { error: "must be lowercase letters, digits and hyphens, starting with a letter" }),
   /** Zones of the region that carry nodes, and therefore NEGs. */
   zones: z.array(z.string()).min(1, { error: 'list at least one zone of the region, e.g. ["us-east1-b"]' }),
+  /** Overrides of `regional.network` for this region. */
+  network: optionalShape(networkShape).optional(),
+  /** Overrides of `regional.gke` for this region. */
+  gke: optionalShape(gkeShape).optional(),
+  /** Overrides of `regional.database` for this region. */
+  database: optionalShape(databaseShape).optional(),
 });
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
@@ -239,6 +359,7 @@ function serviceSchema(id: PublicServiceId) {
   });
 }
 
+
 const backendSchema = z.discriminatedUnion(
   "type",
   [
@@ -273,11 +394,12 @@ export const sigstoreConfigSchema = strict({
   project: strict({
     id: projectId,
     number: projectNumber,
+    ...projectSettingsShape,
   }),
   /** Prefix of every resource name, so that two deployments can share a project. @default "sigstore" */
   namePrefix: z
     .string()
-    .max(16, { error: "at most 16 characters, so that derived resource names stay within GCP's 63" })
+    .max(12, { error: "at most 12 characters, so that derived names fit GCP's limits (30 for service account ids)" })
     .regex(RFC1035, { error: "must be lowercase letters, digits and hyphens, starting with a letter" })
     .default("sigstore"),
   dns: strict({
@@ -294,6 +416,10 @@ export const sigstoreConfigSchema = strict({
     tsa: serviceSchema("tsa").prefault({}),
     dex: serviceSchema("dex").prefault({}),
   }).prefault({}),
+  /** Optional Sigstore services (Fulcio, the TSA and Dex always run). */
+  features: featuresSchema.prefault({}),
+  /** Settings of every regional stack; `regions[]` may override network, gke and database. */
+  regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
 }).superRefine((config, ctx) => {
@@ -320,6 +446,31 @@ export const sigstoreConfigSchema = strict({
       }
       seenZones.add(zone);
     });
+  });
+  config.regions.forEach((r, i) => {
+    const { network, gke } = resolveRegionalSettings(config.regional, r);
+    // Say where the conflicting value comes from: the region's override or the shared default.
+    const where = (section: "network" | "gke", key: string) =>
+      (r[section] as Record<string, unknown> | undefined)?.[key] !== undefined ? ["regions", i, section, key] : ["regional", section, key];
+    if (gke.minNodesPerZone > gke.maxNodesPerZone) {
+      ctx.addIssue({
+        code: "custom",
+        path: where("gke", "minNodesPerZone"),
+        message: `minNodesPerZone (${gke.minNodesPerZone}) is above maxNodesPerZone (${gke.maxNodesPerZone}) for ${r.region}`,
+      });
+    }
+    const ranges = ["subnetCidr", "podsCidr", "servicesCidr", "masterCidr"] as const;
+    ranges.forEach((a, ai) =>
+      ranges.slice(ai + 1).forEach((b) => {
+        if (cidrsOverlap(network[a], network[b])) {
+          ctx.addIssue({
+            code: "custom",
+            path: where("network", b),
+            message: `${b} ${network[b]} overlaps ${a} ${network[a]} in ${r.region}; the ranges of a region must be disjoint`,
+          });
+        }
+      }),
+    );
   });
   if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
     ctx.addIssue({
@@ -365,3 +516,9 @@ export type CloudArmorConfig = ServiceConfig["cloudArmor"];
 export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];
 export type BackendConfig = SigstoreConfig["backend"];
 export type LoggingConfig = SigstoreConfig["logging"];
+export type RegionalSettings = SigstoreConfig["regional"];
+export type FeaturesConfig = SigstoreConfig["features"];
+export type NetworkSettings = RegionalSettings["network"];
+export type GkeSettings = RegionalSettings["gke"];
+export type DatabaseSettings = RegionalSettings["database"];
+export type ProjectConfig = SigstoreConfig["project"];

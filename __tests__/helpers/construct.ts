@@ -1,0 +1,34 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
+import type { RegionalContext } from "../../lib/regional/context";
+import { ResourceNames } from "../../lib/shared/names";
+
+/** A regional context for construct tests. */
+export function testContext(overrides: Partial<RegionalContext> = {}): RegionalContext {
+  return {
+    project: "sigstore-test",
+    projectNumber: "123456789012",
+    region: "us-east1",
+    zones: ["us-east1-b", "us-east1-c", "us-east1-d"],
+    names: new ResourceNames("sigstore", "sigstore-test"),
+    primary: true,
+    ...overrides,
+  };
+}
+
+/** Builds constructs in a bare stack and returns its synthesized JSON. */
+export function synthConstruct(build: (scope: Construct) => void): any {
+  const stack = new TerraformStack(Testing.app() as App, "test");
+  build(stack);
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** Resources of a type, as a list of [logical id, body]. */
+export function entriesOf(json: any, type: string): [string, any][] {
+  return Object.entries(json.resource?.[type] ?? {});
+}
+
+/** Resource bodies of a type. */
+export function bodiesOf(json: any, type: string): any[] {
+  return Object.values(json.resource?.[type] ?? {});
+}

@@ -1,0 +1,104 @@
+import { Construct } from "constructs";
+import { KmsCryptoKey } from "@cdktf/provider-google/lib/kms-crypto-key";
+import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
+import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
+import type { Grantee } from "./iam";
+import { preventDestroy } from "./protection";
+
+export type KeyProtectionLevel = "HSM" | "SOFTWARE";
+
+export interface KeyRingProps {
+  readonly project: string;
+  readonly name: string;
+  /** A region; keys never leave it. */
+  readonly location: string;
+}
+
+/**
+ * A KMS key ring. Key rings cannot be deleted in GCP at all, so a destroy
+ * would only drop it from state; it is protected like the keys.
+ */
+export class KeyRing extends Construct {
+  readonly keyRing: KmsKeyRing;
+
+  constructor(scope: Construct, id: string, props: KeyRingProps) {
+    super(scope, id);
+    this.keyRing = preventDestroy(new KmsKeyRing(this, "key-ring", { project: props.project, name: props.name, location: props.location }));
+  }
+
+  /** Adds a key to the ring. */
+  addKey(id: string, props: CryptoKeyProps): CryptoKey {
+    return new CryptoKey(this, id, { ...props, keyRing: this.keyRing.id });
+  }
+}
+
+export interface CryptoKeyProps {
+  readonly name: string;
+  readonly purpose: "ASYMMETRIC_SIGN" | "ENCRYPT_DECRYPT";
+  /** KMS algorithm, e.g. EC_SIGN_P384_SHA384 or GOOGLE_SYMMETRIC_ENCRYPTION. */
+  readonly algorithm: string;
+  readonly protectionLevel: KeyProtectionLevel;
+  /** Symmetric keys only: automatic rotation. @default 90 days */
+  readonly rotationPeriod?: string;
+  readonly labels?: { readonly [key: string]: string };
+}
+
+/** A KMS key with `prevent_destroy`, and grants on the key itself. */
+export class CryptoKey extends Construct {
+  readonly key: KmsCryptoKey;
+
+  constructor(scope: Construct, id: string, props: CryptoKeyProps & { readonly keyRing: string }) {
+    super(scope, id);
+    const symmetric = props.purpose === "ENCRYPT_DECRYPT";
+    this.key = preventDestroy(
+      new KmsCryptoKey(this, "key", {
+        name: props.name,
+        keyRing: props.keyRing,
+        purpose: props.purpose,
+        rotationPeriod: symmetric ? (props.rotationPeriod ?? "7776000s") : undefined,
+        // Destroyed versions stay recoverable for 30 days (the maximum is 120).
+        destroyScheduledDuration: "2592000s",
+        versionTemplate: { algorithm: props.algorithm, protectionLevel: props.protectionLevel },
+        labels: props.labels ? { ...props.labels } : undefined,
+      }),
+    );
+  }
+
+  get id(): string {
+    return this.key.id;
+  }
+
+  /** Sign with and verify against the key (signing services). */
+  grantSignerVerifier(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.grant("roles/cloudkms.signerVerifier", grantee);
+  }
+
+  /** Read the public key (verifiers, TUF root builders). */
+  grantPublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.grant("roles/cloudkms.publicKeyViewer", grantee);
+  }
+
+  /** Read key metadata (clients that look up the key before using it). */
+  grantViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.grant("roles/cloudkms.viewer", grantee);
+  }
+
+  /** Decrypt with a symmetric key (key-encryption keys). */
+  grantDecrypter(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.grant("roles/cloudkms.cryptoKeyDecrypter", grantee);
+  }
+
+  /** Encrypt and decrypt with a symmetric key (e.g. a disk-encryption key for a service agent). */
+  grantEncrypterDecrypter(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.grant("roles/cloudkms.cryptoKeyEncrypterDecrypter", grantee);
+  }
+
+  private grant(role: string, grantee: Grantee): KmsCryptoKeyIamMember {
+    const short = role.replace("roles/cloudkms.", "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return new KmsCryptoKeyIamMember(this, `${short}-${grantee.grantId}`, {
+      cryptoKeyId: this.key.id,
+      role,
+      member: grantee.member,
+    });
+  }
+}
