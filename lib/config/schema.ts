@@ -147,11 +147,37 @@ const regionalSchema = strict({
     /** Members allowed to reach the bastion through IAP and log in with OS Login. */
     accessMembers: z.array(iamMember).default([]),
   }).prefault({}),
-  monitoring: strict({
-    /** Notification channel ids (projects/<p>/notificationChannels/<id>) for every alert. */
-    notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
-    uptimeChecks: z.boolean().default(true),
-    alerts: z.boolean().default(true),
+});
+
+const monitoringSchema = strict({
+  /** Notification channel ids (projects/<p>/notificationChannels/<id>) for every alert. */
+  notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
+  uptimeChecks: z.boolean().default(true),
+  alerts: z.boolean().default(true),
+});
+
+/** Sha256-pinned container image reference. */
+const pinnedImage = z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/, {
+  error: "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>",
+});
+
+const dexJwksSchema = strict({
+  /**
+   * Aggregate every region's Dex keys behind /auth/keys. Required when Dex is
+   * exposed globally over several regions. @default true
+   */
+  enabled: z.boolean().default(true),
+  /** Location of the incoming and published buckets (a multi-region keeps them up when a region is down). @default "US" */
+  bucketLocation: z.string().regex(/^[A-Z]+[A-Z0-9-]*$/, { error: 'must be a Cloud Storage location in capitals, e.g. "US" or "US-EAST1"' }).default("US"),
+  /** Upper bound of merger instances. @default 3 */
+  maxInstances: z.number().int().min(1).max(20).default(3),
+  /** Alert when no merge succeeded for this long. @default 60 */
+  staleAfterMinutes: z.number().int().min(5).max(1440).default(60),
+  publisher: strict({
+    /** Node.js image that runs the publisher bundle (mounted from a ConfigMap); verify and pin your own digest. */
+    image: pinnedImage.default("gcr.io/distroless/nodejs20-debian12@sha256:079f8c6514d2f21e13e27a40f3e0ee0c5a12aa208d2ef5a2390e44e03e4f36c8"),
+    /** How often the publisher reads Dex's keys. @default 2 */
+    pollIntervalSeconds: z.number().int().min(1).max(30).default(2),
   }).prefault({}),
 });
 
@@ -418,6 +444,10 @@ export const sigstoreConfigSchema = strict({
   }).prefault({}),
   /** Optional Sigstore services (Fulcio, the TSA and Dex always run). */
   features: featuresSchema.prefault({}),
+  /** Alert routing and switches, for regional and global alerts. */
+  monitoring: monitoringSchema.prefault({}),
+  /** Aggregation of every region's Dex signing keys behind /auth/keys. */
+  dexJwks: dexJwksSchema.prefault({}),
   /** Settings of every regional stack; `regions[]` may override network, gke and database. */
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
@@ -488,6 +518,13 @@ export const sigstoreConfigSchema = strict({
         message: `ownership phase "global" needs the global stack to expose ${id}: set services.${id}.exposeGlobally to true, or keep dns.owner "regional"`,
       });
     }
+    if (id === "dex" && service.exposeGlobally && config.regions.length > 1 && !config.dexJwks.enabled) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dexJwks", "enabled"],
+        message: `Dex is exposed globally over ${config.regions.length} regions, so /auth/keys must serve every region's keys: set dexJwks.enabled to true (or services.dex.exposeGlobally to false)`,
+      });
+    }
     if (service.dns.globalWeight !== undefined && service.dns.owner !== "global") {
       ctx.addIssue({
         code: "custom",
@@ -522,3 +559,5 @@ export type NetworkSettings = RegionalSettings["network"];
 export type GkeSettings = RegionalSettings["gke"];
 export type DatabaseSettings = RegionalSettings["database"];
 export type ProjectConfig = SigstoreConfig["project"];
+export type MonitoringConfig = SigstoreConfig["monitoring"];
+export type DexJwksConfig = SigstoreConfig["dexJwks"];
