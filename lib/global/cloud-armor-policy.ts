@@ -12,6 +12,18 @@ export interface CloudArmorPolicyProps {
   readonly name: string;
   readonly description: string;
   readonly config: CloudArmorConfig;
+  /**
+   * An edge policy, for backend buckets (served from the CDN edge). Edge
+   * policies only match source IP ranges and cannot rate-limit, redirect or
+   * learn (adaptive protection), so only the configured IP allow/deny rules
+   * carry over. @default false
+   */
+  readonly edge?: boolean;
+}
+
+/** Rules an edge policy can enforce: IP allow/deny. */
+function isEdgeCapable(rule: CloudArmorRuleConfig): boolean {
+  return rule.match.srcIpRanges !== undefined && (rule.action === "allow" || rule.action.startsWith("deny("));
 }
 
 /**
@@ -24,7 +36,8 @@ export class CloudArmorPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudArmorPolicyProps) {
     super(scope, id);
-    const rules = [...props.config.rules].sort((a, b) => a.priority - b.priority).map(toRule);
+    const configured = props.edge ? props.config.rules.filter(isEdgeCapable) : props.config.rules;
+    const rules = [...configured].sort((a, b) => a.priority - b.priority).map(toRule);
     rules.push({
       priority: DEFAULT_RULE_PRIORITY,
       action: props.config.defaultAction,
@@ -34,12 +47,12 @@ export class CloudArmorPolicy extends Construct {
     this.policy = new ComputeSecurityPolicy(this, "policy", {
       name: props.name,
       description: props.description,
-      type: "CLOUD_ARMOR",
+      type: props.edge ? "CLOUD_ARMOR_EDGE" : "CLOUD_ARMOR",
       rule: rules,
-      adaptiveProtectionConfig: {
-        layer7DdosDefenseConfig: { enable: props.config.adaptiveProtection },
-      },
-      advancedOptionsConfig: { jsonParsing: "STANDARD", logLevel: "NORMAL" },
+      adaptiveProtectionConfig: props.edge
+        ? undefined
+        : { layer7DdosDefenseConfig: { enable: props.config.adaptiveProtection } },
+      advancedOptionsConfig: props.edge ? undefined : { jsonParsing: "STANDARD", logLevel: "NORMAL" },
     });
   }
 

@@ -28,7 +28,7 @@ export class GlobalStack extends SigstoreStack {
       backend: config.backend,
       labels: stackLabels(config, GlobalStack.ID),
     });
-    const names = new ResourceNames(config.namePrefix);
+    const names = new ResourceNames(config.namePrefix, config.project.id);
     const primary = props.regions.find((r) => r.region === primaryRegionOf(config));
     if (!primary) throw new Error(`No regional stack for the primary region ${primaryRegionOf(config)}`);
 

@@ -32,7 +32,7 @@ export class RegionalStack extends SigstoreStack {
       labels: stackLabels(config, id),
     });
     this.region = props.region.region;
-    const names = new ResourceNames(config.namePrefix);
+    const names = new ResourceNames(config.namePrefix, config.project.id);
 
     const endpoints = {} as { [K in PublicServiceId]: RegionalServiceEndpoint };
     for (const service of PUBLIC_SERVICE_IDS) {
