@@ -1,0 +1,127 @@
+import { generateKeyPairSync } from "crypto";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { MAX_SOURCE_BYTES, mergeJwks, serializeJwks } from "../../functions/jwks-merger/src/merge";
+import { keySet, makeKey, TestKey } from "./keys";
+
+let east: TestKey;
+let west: TestKey;
+let asia: TestKey;
+beforeAll(async () => {
+  [east, west, asia] = await Promise.all([makeKey("east-1"), makeKey("west-1", "ES256"), makeKey("asia-1", "PS256")]);
+});
+
+describe("mergeJwks", () => {
+  it("merges every region's keys, and a token signed in any region verifies against the merged set", async () => {
+    const { jwks, rejected } = await mergeJwks([
+      { source: "keys/us-east1.json", body: keySet(east.publicJwk) },
+      { source: "keys/europe-west1.json", body: new TextEncoder().encode(keySet(west.publicJwk)) },
+      { source: "keys/asia-northeast1.json", body: keySet(asia.publicJwk) },
+    ]);
+    expect(rejected).toEqual([]);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["asia-1", "east-1", "west-1"]);
+    const verifyAgainst = createLocalJWKSet(jwks);
+    for (const key of [east, west, asia]) {
+      const { payload, protectedHeader } = await jwtVerify(await key.sign(), verifyAgainst, { issuer: "https://oauth2.sigstore.example.com/auth", audience: "sigstore" });
+      expect([protectedHeader.kid, payload.email]).toEqual([key.kid, "user@example.com"]);
+    }
+  });
+
+  it("never publishes private key material, and reports the key that carried it", async () => {
+    const { jwks, rejected } = await mergeJwks([
+      { source: "keys/a.json", body: keySet(east.privateJwk) },
+      { source: "keys/b.json", body: keySet(west.publicJwk) },
+    ]);
+    expect(JSON.stringify(jwks)).not.toMatch(/"(d|p|q|dp|dq|qi|k|oth)":/);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["west-1"]);
+    expect(rejected).toEqual([{ source: "keys/a.json", kid: "east-1", reason: "contains private key material (d, p, q, dp, dq, qi)" }]);
+  });
+
+  it.each([
+    ["a symmetric key", { kty: "oct", kid: "s", alg: "HS256", k: "c2VjcmV0" }, /private key material \(k\)/],
+    ["an oth member", { kty: "RSA", kid: "o", alg: "RS256", n: "AQAB", e: "AQAB", oth: [] }, /private key material \(oth\)/],
+  ])("rejects %s", async (_name, bad, reason) => {
+    const { jwks, rejected } = await mergeJwks([{ source: "keys/x.json", body: JSON.stringify({ keys: [bad, east.publicJwk] }) }]);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["east-1"]);
+    expect(rejected[0].reason).toMatch(reason);
+  });
+
+  it("rejects bad sources and bad keys one by one, keeping the other regions' keys", async () => {
+    // jose refuses to generate keys under 2048 bits, so make a real weak one with node.
+    const weak = { publicJwk: { ...generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" }), kid: "weak", alg: "RS256" } };
+    const { n: _n, ...noModulus } = east.publicJwk;
+    const { jwks, rejected } = await mergeJwks([
+      { source: "keys/malformed.json", body: "{ not json" },
+      { source: "keys/huge.json", body: "x".repeat(MAX_SOURCE_BYTES + 1) },
+      { source: "keys/not-a-set.json", body: JSON.stringify({ kid: "x" }) },
+      {
+        source: "keys/mixed.json",
+        body: JSON.stringify({
+          keys: [
+            { ...west.publicJwk, kid: undefined },
+            { ...west.publicJwk, kid: "ed", kty: "OKP", crv: "Ed25519", alg: "EdDSA" },
+            { ...west.publicJwk, kid: "hs", alg: "HS256" },
+            { ...west.publicJwk, kid: "no-alg", alg: undefined },
+            { ...west.publicJwk, kid: "enc", use: "enc" },
+            { ...west.publicJwk, kid: "curve", alg: "ES384" },
+            { ...weak.publicJwk },
+            { ...noModulus, kid: "no-n" },
+            { ...west.publicJwk, kid: "garbage", x: "AAAA" },
+            asia.publicJwk,
+          ],
+        }),
+      },
+      { source: "keys/us-east1.json", body: keySet(east.publicJwk) },
+    ]);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["asia-1", "east-1"]);
+    expect(rejected.map((r) => [r.source, r.kid, r.reason])).toEqual([
+      ["keys/huge.json", undefined, `body of ${MAX_SOURCE_BYTES + 1} bytes is over ${MAX_SOURCE_BYTES}`],
+      ["keys/malformed.json", undefined, expect.stringMatching(/^malformed JSON: /)],
+      ["keys/mixed.json", undefined, "key without kid"],
+      ["keys/mixed.json", "ed", "unsupported kty OKP"],
+      ["keys/mixed.json", "hs", "unsupported alg HS256 for kty EC"],
+      ["keys/mixed.json", "no-alg", "no alg"],
+      ["keys/mixed.json", "enc", 'use "enc" is not "sig"'],
+      ["keys/mixed.json", "curve", "alg ES384 needs curve P-384, not P-256"],
+      ["keys/mixed.json", "weak", "RSA modulus of 1024 bits is under 2048"],
+      ["keys/mixed.json", "no-n", "RSA key without n and e"],
+      ["keys/mixed.json", "garbage", expect.stringMatching(/^jose cannot import it: /)],
+      ["keys/not-a-set.json", undefined, 'not a JWK set (no "keys" array)'],
+    ]);
+  });
+
+  it("publishes a key once when two regions have the same kid and material", async () => {
+    const { jwks, rejected } = await mergeJwks([
+      { source: "keys/a.json", body: keySet(east.publicJwk) },
+      { source: "keys/b.json", body: keySet({ ...east.publicJwk, key_ops: ["verify"] }) },
+    ]);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["east-1"]);
+    expect(rejected).toEqual([]);
+  });
+
+  it("publishes neither copy when a kid has different material in two regions", async () => {
+    const impostor = await makeKey("east-1");
+    const { jwks, rejected } = await mergeJwks([
+      { source: "keys/a.json", body: keySet(east.publicJwk, west.publicJwk) },
+      { source: "keys/b.json", body: keySet(impostor.publicJwk) },
+    ]);
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["west-1"]);
+    expect(rejected).toEqual([
+      { source: "keys/a.json", kid: "east-1", reason: "kid conflict: different key material in keys/a.json, keys/b.json" },
+      { source: "keys/b.json", kid: "east-1", reason: "kid conflict: different key material in keys/a.json, keys/b.json" },
+    ]);
+  });
+
+  it("is deterministic: same keys in any order and with any member order give the same bytes", async () => {
+    const reorder = (jwk: object) => Object.fromEntries(Object.entries(jwk).reverse());
+    const a = await mergeJwks([
+      { source: "keys/a.json", body: keySet(east.publicJwk, west.publicJwk) },
+      { source: "keys/b.json", body: keySet(asia.publicJwk) },
+    ]);
+    const b = await mergeJwks([
+      { source: "keys/b.json", body: JSON.stringify({ keys: [reorder(asia.publicJwk)] }) },
+      { source: "keys/a.json", body: JSON.stringify({ keys: [reorder(west.publicJwk), reorder(east.publicJwk)] }) },
+    ]);
+    expect(Buffer.from(serializeJwks(a.jwks)).equals(Buffer.from(serializeJwks(b.jwks)))).toBe(true);
+    expect(Object.keys(a.jwks.keys[0])).toEqual(["kty", "kid", "use", "alg", "n", "e"]);
+  });
+});

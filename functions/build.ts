@@ -1,0 +1,145 @@
+// Bundles the deployable functions into single deterministic files and
+// packages them as deterministic zips. Used at synth time (cached by the hash
+// of the sources) and from the command line: `npx tsx functions/build.ts`.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { buildSync } from "esbuild";
+import { Zippable, zipSync } from "fflate";
+
+export type FunctionName = "jwks-merger" | "jwks-publisher";
+
+interface Recipe {
+  readonly entry: string;
+  /** Modules left out of the bundle and declared in package.json instead. */
+  readonly external: readonly string[];
+}
+
+const ROOT = __dirname;
+const RECIPES: { readonly [K in FunctionName]: Recipe } = {
+  // The Cloud Functions runtime loads our module into its own Functions
+  // Framework; a bundled copy would register the function in the wrong registry.
+  "jwks-merger": { entry: "jwks-merger/src/index.ts", external: ["@google-cloud/functions-framework"] },
+  // Runs as `node index.js`: everything inside.
+  "jwks-publisher": { entry: "jwks-publisher/src/main.ts", external: [] },
+};
+
+export interface FunctionBundle {
+  /** File name → bytes: `index.js` and a minimal `package.json`. */
+  readonly files: { readonly [file: string]: Uint8Array };
+}
+
+/** Version of an installed package (its package.json is not always an exported path). */
+function installedVersion(pkg: string): string {
+  let dir = path.dirname(require.resolve(pkg));
+  for (;;) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const json = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (json.name === pkg) return json.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the version of ${pkg}`);
+    dir = parent;
+  }
+}
+
+/** Bundles one function; the same sources always give the same bytes. */
+export function bundleFunction(name: FunctionName): FunctionBundle {
+  const recipe = RECIPES[name];
+  const result = buildSync({
+    entryPoints: [path.join(ROOT, recipe.entry)],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    legalComments: "eof",
+    sourcemap: false,
+    write: false,
+    external: [...recipe.external],
+    logLevel: "silent",
+  });
+  const packageJson = {
+    name: `sigstore-${name}`,
+    version: "1.0.0",
+    private: true,
+    main: "index.js",
+    engines: { node: ">=20" },
+    dependencies: Object.fromEntries(recipe.external.map((pkg) => [pkg, installedVersion(pkg)])),
+  };
+  return {
+    files: {
+      "index.js": result.outputFiles[0].contents,
+      "package.json": new TextEncoder().encode(`${JSON.stringify(packageJson, null, 2)}\n`),
+    },
+  };
+}
+
+/** A zip with sorted entries and fixed timestamps: byte-identical on any machine. */
+export function deterministicZip(files: { readonly [file: string]: Uint8Array }): Uint8Array {
+  const mtime = new Date(Date.UTC(1980, 0, 1, 12, 0, 0));
+  const zippable: Zippable = {};
+  for (const file of Object.keys(files).sort()) zippable[file] = [files[file], { mtime, level: 9 }];
+  return zipSync(zippable, { mtime });
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Hash of everything a bundle is built from, to cache bundles across synths. */
+export function sourceHash(name: FunctionName): string {
+  const hash = createHash("sha256").update(name);
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return e.name === "dist" || e.name === "node_modules" ? [] : walk(full);
+      return e.name.endsWith(".ts") ? [full] : [];
+    });
+  for (const file of walk(ROOT).sort()) hash.update(path.relative(ROOT, file)).update(fs.readFileSync(file));
+  const lock = path.join(ROOT, "..", "package-lock.json");
+  if (fs.existsSync(lock)) hash.update(fs.readFileSync(lock));
+  return hash.digest("hex");
+}
+
+export interface PackagedFunction {
+  /** Path of the zip on disk. */
+  readonly zipFile: string;
+  readonly sha256: string;
+  readonly files: { readonly [file: string]: Uint8Array };
+}
+
+/**
+ * The zip of a function, built once per distinct source and kept under
+ * `cacheDir` (by default node_modules/.cache/sigstore-cdktf).
+ */
+export function packageFunction(name: FunctionName, cacheDir = path.join(ROOT, "..", "node_modules", ".cache", "sigstore-cdktf")): PackagedFunction {
+  const dir = path.join(cacheDir, `${name}-${sourceHash(name).slice(0, 24)}`);
+  const zipFile = path.join(dir, "package.zip");
+  if (!fs.existsSync(zipFile)) {
+    const bundle = bundleFunction(name);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [file, bytes] of Object.entries(bundle.files)) fs.writeFileSync(path.join(dir, file), bytes);
+    // Write-then-rename: a concurrent synth never sees half a zip.
+    const tmp = `${zipFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, deterministicZip(bundle.files));
+    fs.renameSync(tmp, zipFile);
+  }
+  const zip = fs.readFileSync(zipFile);
+  const files = Object.fromEntries(["index.js", "package.json"].map((f) => [f, new Uint8Array(fs.readFileSync(path.join(dir, f)))]));
+  return { zipFile, sha256: sha256(zip), files };
+}
+
+if (require.main === module) {
+  for (const name of Object.keys(RECIPES) as FunctionName[]) {
+    const bundle = bundleFunction(name);
+    const out = path.join(ROOT, name, "dist");
+    fs.mkdirSync(out, { recursive: true });
+    for (const [file, bytes] of Object.entries(bundle.files)) fs.writeFileSync(path.join(out, file), bytes);
+    const zip = deterministicZip(bundle.files);
+    fs.writeFileSync(path.join(out, "package.zip"), zip);
+    process.stdout.write(`${name}: index.js ${bundle.files["index.js"].byteLength} bytes, zip ${zip.byteLength} bytes, sha256 ${sha256(zip)}\n`);
+  }
+}
