@@ -1,0 +1,87 @@
+import { Construct } from "constructs";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
+import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import type { RegionalContext } from "./context";
+
+/**
+ * Where Dex runs: the Dex chart installs into the release namespace and names
+ * its service account after the release, so a release "dex" in "dex-system"
+ * runs as dex-system/dex.
+ */
+export const DEX_KUBERNETES = { namespace: "dex-system", serviceAccount: "dex" } as const;
+
+export interface DexProps {
+  readonly context: RegionalContext;
+  /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
+  readonly workloadPool: string;
+  /**
+   * Names of the OIDC connector client secrets Dex reads (e.g.
+   * "github-client-secret"). One empty secret is created per name; values
+   * are added out of band (`gcloud secrets versions add`), never through
+   * Terraform, so they stay out of state.
+   */
+  readonly connectorSecrets: readonly string[];
+}
+
+const CONNECTOR_SECRET_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+
+/**
+ * Dex's identity and connector secrets in one region: a service account bound
+ * to Dex's Kubernetes service account, and one Secret Manager secret per
+ * connector, replicated only in this region and readable only by this Dex.
+ */
+export class Dex extends Construct {
+  /** The Google service account Dex runs as. */
+  readonly serviceAccount: WorkloadIdentityServiceAccount;
+  private readonly secrets = new Map<string, SecretManagerSecret>();
+
+  constructor(scope: Construct, id: string, props: DexProps) {
+    super(scope, id);
+    const { context } = props;
+    if (!props.workloadPool) throw new Error(`Dex needs the cluster's workloadPool (${this.node.path})`);
+    props.connectorSecrets.forEach((name, index) => {
+      if (!CONNECTOR_SECRET_NAME.test(name)) {
+        throw new Error(`Dex connector secret "${name}" must be 1 to 41 lowercase letters, digits or hyphens, starting with a letter (${this.node.path})`);
+      }
+      if (props.connectorSecrets.indexOf(name) !== index) throw new Error(`Dex connector secret "${name}" is listed twice (${this.node.path})`);
+    });
+
+    this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
+      project: context.project,
+      accountId: context.names.serviceAccountId("dex", context.region),
+      displayName: `Dex (${context.region})`,
+      description: "Dex: federates OIDC identities for Fulcio; reads its connector secrets",
+      kubernetes: { workloadPool: props.workloadPool, ...DEX_KUBERNETES },
+    });
+
+    for (const name of props.connectorSecrets) {
+      // Secret ids are project-wide and may be 255 characters long, so the
+      // connector name is appended to the regional prefix rather than
+      // squeezed into a 63-character resource name.
+      const secretId = `${context.names.of("dex", context.region)}-${name}`;
+      // Not prevent_destroy: removing a connector from the configuration
+      // should remove its secret, and a client secret can be reissued by the
+      // identity provider.
+      const secret = new SecretManagerSecret(this, `secret-${name}`, {
+        project: context.project,
+        secretId,
+        // The secret stays in the region whose Dex reads it.
+        replication: { userManaged: { replicas: [{ location: context.region }] } },
+        // A destroyed version (a mistaken rotation) stays restorable for a week.
+        versionDestroyTtl: "604800s",
+      });
+      new SecretManagerSecretIamMember(this, `accessor-${name}`, {
+        secretId: secret.id,
+        role: "roles/secretmanager.secretAccessor",
+        member: this.serviceAccount.member,
+      });
+      this.secrets.set(name, secret);
+    }
+  }
+
+  /** Secret ids (`projects/<p>/secrets/<id>`) by connector secret name, for the chart's secret references. */
+  get secretIds(): { readonly [connectorSecret: string]: string } {
+    return Object.fromEntries([...this.secrets].map(([name, secret]) => [name, secret.id]));
+  }
+}
