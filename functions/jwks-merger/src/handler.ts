@@ -2,18 +2,9 @@ import type { Logger } from "../../shared/log";
 import { ObjectStore, PreconditionFailedError } from "../../shared/object-store";
 import { mergeJwks, serializeJwks } from "./merge";
 
-/** `event` values of the merger's structured logs (log-based metrics and alerts filter on them). */
-export const LOG_EVENTS = {
-  succeeded: "jwks_merge_succeeded",
-  failed: "jwks_merge_failed",
-  ignored: "jwks_event_ignored",
-  retried: "jwks_write_retried",
-} as const;
+import { INCOMING_PREFIX, LOG_EVENTS, MERGED_CACHE_SECONDS } from "./contract";
 
-/** Prefix of the objects regions write; the merger reacts to nothing else. */
-export const INCOMING_PREFIX = "keys/";
-/** Cache lifetime of the merged set at the CDN and in clients: it adds to the rotation gap, so it stays short. */
-export const MERGED_CACHE_SECONDS = 5;
+export { INCOMING_PREFIX, LOG_EVENTS, MERGED_CACHE_SECONDS };
 export const MERGED_CACHE_CONTROL = `public, max-age=${MERGED_CACHE_SECONDS}`;
 export const MERGED_CONTENT_TYPE = "application/json";
 

@@ -5,12 +5,9 @@ import type { CloudEvent } from "@google-cloud/functions-framework";
 import { GcsObjectStore } from "../../shared/gcs-store";
 import { Logger, stdoutLogger } from "../../shared/log";
 import type { ObjectStore } from "../../shared/object-store";
+import { ENTRY_POINT, ENV } from "./contract";
 import { handleStorageEvent, MergerSettings, StorageObjectEvent } from "./handler";
 
-/** Name the function is registered under (the deployment's entry point). */
-export const ENTRY_POINT = "mergeJwks";
-/** Environment variables the deployed function reads. */
-export const ENV = { publishedBucket: "PUBLISHED_BUCKET", publishedObject: "PUBLISHED_OBJECT" } as const;
 
 export interface HandlerDeps {
   /** Built on first use, so loading the module needs no credentials. */

@@ -3,17 +3,9 @@
 import { createServer } from "http";
 import { GcsObjectStore } from "../../shared/gcs-store";
 import { stdoutLogger } from "../../shared/log";
+import { PUBLISHER_ENV, PUBLISHER_HEALTH_PORT } from "./contract";
 import { JwksPublisher } from "./publisher";
 
-/** Environment variables the publisher reads. */
-export const PUBLISHER_ENV = {
-  dexKeysUrl: "DEX_KEYS_URL",
-  bucket: "BUCKET",
-  objectName: "OBJECT_NAME",
-  pollIntervalMs: "POLL_INTERVAL_MS",
-  refreshIntervalMs: "REFRESH_INTERVAL_MS",
-  healthPort: "HEALTH_PORT",
-} as const;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -54,7 +46,7 @@ function main(): void {
   const health = createServer((req, res) => {
     const healthy = Date.now() - publisher.lastHealthyAt <= 5 * pollIntervalMs;
     res.writeHead(req.url === "/healthz" && healthy ? 200 : 503).end(healthy ? "ok" : "stale");
-  }).listen(Number(process.env[PUBLISHER_ENV.healthPort] ?? 8080));
+  }).listen(Number(process.env[PUBLISHER_ENV.healthPort] ?? PUBLISHER_HEALTH_PORT));
 
   process.on("SIGTERM", () => {
     stopped = true;
