@@ -1,0 +1,92 @@
+import { Construct } from "constructs";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
+import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import { preventDestroy } from "../shared/protection";
+import type { RegionalContext } from "./context";
+import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-database";
+
+/** Where the CT log chart runs its front end (release with the scaffold's `fullnameOverride: ctlog`). */
+export const CTLOG_KUBERNETES = { namespace: "ctlog-system", serviceAccount: "ctlog" } as const;
+
+export interface CtLogProps {
+  readonly context: RegionalContext;
+  /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
+  readonly workloadPool: string;
+  /** The region's Trillian storage, which holds the CT log's trees. */
+  readonly database: TrillianDatabase;
+}
+
+/**
+ * The certificate transparency log front end (Trillian's CTFE, `ct_server`)
+ * in one region: its service account, bound to the chart's Kubernetes service
+ * account, and a Secret Manager secret for its signing key.
+ *
+ * The key: `ct_server` signs SCTs and tree heads with a key it loads itself, a
+ * PEM file or DER bytes from its config (or PKCS#11); it has no Cloud KMS
+ * signer, so a KMS key cannot hold it. The scaffolding generates the key in a
+ * `createctconfig` job and keeps it in a Kubernetes Secret, which lives only
+ * in one cluster and is lost with it. Here the key is a Secret Manager secret
+ * in the region, created empty: the operator adds the PEM private key out of
+ * band (`gcloud secrets versions add <id> --data-file=privkey.pem`), so it
+ * never enters Terraform state, and it survives the cluster. Only the CT log's
+ * account may read it; the Secret Manager CSI driver mounts it into the
+ * `ct_server` pod, with the pod's workload identity, as the PEM file its
+ * config's `private_key` names. The secret is protected from destroy: the
+ * public key is pinned in TUF, so losing the private key retires the log.
+ *
+ * The front end itself never touches MySQL: its trees live in Trillian, on
+ * `database.ctlogInstance` (the newest CT log shard, or the primary), where
+ * TrillianDatabase gives Trillian's accounts their IAM users. The CT log's
+ * account therefore gets no database user and no Cloud SQL role.
+ */
+export class CtLog extends Construct {
+  /** The Google service account the CT log front end runs as. */
+  readonly serviceAccount: WorkloadIdentityServiceAccount;
+  /** The Trillian instance the CT log's trees are created on. */
+  readonly treeInstance: TrillianMySqlInstance;
+  private readonly privateKey: SecretManagerSecret;
+
+  constructor(scope: Construct, id: string, props: CtLogProps) {
+    super(scope, id);
+    const { context } = props;
+    if (!props.workloadPool) throw new Error(`CtLog needs the cluster's workloadPool (${this.node.path})`);
+
+    this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
+      project: context.project,
+      accountId: context.names.serviceAccountId("ctlog", context.region),
+      displayName: `CT log (${context.region})`,
+      description: "Certificate transparency log front end: signs SCTs with its key from Secret Manager",
+      kubernetes: { workloadPool: props.workloadPool, ...CTLOG_KUBERNETES },
+    });
+
+    this.privateKey = preventDestroy(
+      new SecretManagerSecret(this, "private-key", {
+        project: context.project,
+        secretId: `${context.names.of("ctlog", context.region)}-private-key`,
+        // The key stays in the region whose log signs with it.
+        replication: { userManaged: { replicas: [{ location: context.region }] } },
+        // A destroyed version (a mistaken rotation) stays restorable for 30 days.
+        versionDestroyTtl: "2592000s",
+        deletionProtection: true,
+      }),
+    );
+    new SecretManagerSecretIamMember(this, "private-key-accessor", {
+      secretId: this.privateKey.id,
+      role: "roles/secretmanager.secretAccessor",
+      member: this.serviceAccount.member,
+    });
+
+    this.treeInstance = props.database.ctlogInstance;
+  }
+
+  /** Secret (`projects/<p>/secrets/<id>`) that holds the PEM private key. */
+  get privateKeySecretId(): string {
+    return this.privateKey.id;
+  }
+
+  /** Connection name of the Trillian instance with the CT log's trees, for the Trillian release that serves them. */
+  get treeConnectionName(): string {
+    return this.treeInstance.connectionName;
+  }
+}
