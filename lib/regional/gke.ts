@@ -1,0 +1,172 @@
+import { Construct } from "constructs";
+import { Fn, TerraformOutput } from "cdktf";
+import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
+import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
+import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { GkeSettings } from "../config/schema";
+import { grantProjectRole, Grantee, principal } from "../shared/iam";
+import type { RegionalContext } from "./context";
+
+/** What nodes need and nothing more: write logs and metrics, read metric descriptors. */
+export const NODE_ROLES = [
+  "roles/logging.logWriter",
+  "roles/monitoring.metricWriter",
+  "roles/monitoring.viewer",
+  "roles/stackdriver.resourceMetadata.writer",
+  "roles/autoscaling.metricsWriter",
+] as const;
+
+export interface GkeClusterProps {
+  readonly context: RegionalContext;
+  readonly clusterName: string;
+  readonly settings: GkeSettings;
+  /** /28 of the control plane's private endpoint. */
+  readonly masterCidr: string;
+  readonly network: string;
+  readonly subnet: string;
+  readonly podsRangeName: string;
+  readonly servicesRangeName: string;
+  readonly nodeTag: string;
+}
+
+/**
+ * A private regional GKE cluster: nodes without public addresses, control
+ * plane reachable only from the configured networks, workload identity,
+ * shielded nodes on a release channel, Dataplane V2 with network policy,
+ * managed Prometheus, and one autoscaled node pool over the configured zones
+ * running as a dedicated least-privilege service account.
+ */
+export class GkeCluster extends Construct {
+  readonly cluster: ContainerCluster;
+  readonly nodePool: ContainerNodePool;
+  private readonly nodeAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    const { context, settings } = props;
+    const { project, region, names } = context;
+
+    this.nodeAccount = new ServiceAccount(this, "node-account", {
+      project,
+      accountId: names.serviceAccountId("gke-node", region),
+      displayName: `GKE nodes (${region})`,
+      description: "Runs GKE nodes; workloads use their own accounts through workload identity",
+    });
+    for (const role of NODE_ROLES) {
+      grantProjectRole(this, `node-${role.split(".").pop()!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, { project, role, grantee: this.nodeServiceAccount });
+    }
+
+    const nodeHardening = {
+      serviceAccount: this.nodeAccount.email,
+      oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"], // IAM decides, not scopes
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      metadata: { "disable-legacy-endpoints": "true" },
+      tags: [props.nodeTag],
+    };
+
+    this.cluster = new ContainerCluster(this, "cluster", {
+      project,
+      name: props.clusterName,
+      location: region,
+      nodeLocations: [...context.zones],
+      description: `Sigstore workloads of ${region}`,
+      deletionProtection: true,
+      // The default pool is replaced by the managed pool below; even while it
+      // exists it runs as the dedicated account, never the Compute default.
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      nodeConfig: nodeHardening,
+      network: props.network,
+      subnetwork: props.subnet,
+      networkingMode: "VPC_NATIVE",
+      ipAllocationPolicy: { clusterSecondaryRangeName: props.podsRangeName, servicesSecondaryRangeName: props.servicesRangeName },
+      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: props.masterCidr },
+      masterAuthorizedNetworksConfig: {
+        gcpPublicCidrsAccessEnabled: false,
+        cidrBlocks: settings.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+      },
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      enableLegacyAbac: false,
+      enableShieldedNodes: true,
+      workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+      releaseChannel: { channel: settings.releaseChannel },
+      datapathProvider: "ADVANCED_DATAPATH",
+      loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
+      monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      maintenancePolicy: { dailyMaintenanceWindow: { startTime: "06:00" } },
+      addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
+      lifecycle: { ignoreChanges: ["node_config", "initial_node_count"] },
+    });
+
+    this.nodePool = new ContainerNodePool(this, "node-pool", {
+      project,
+      name: "workloads",
+      location: region,
+      cluster: this.cluster.name,
+      nodeLocations: [...context.zones],
+      autoscaling: { minNodeCount: settings.minNodesPerZone, maxNodeCount: settings.maxNodesPerZone },
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { maxSurge: 1, maxUnavailable: 0, strategy: "SURGE" },
+      nodeConfig: {
+        ...nodeHardening,
+        machineType: settings.machineType,
+        diskSizeGb: settings.diskSizeGb,
+        diskType: "pd-balanced",
+        imageType: "COS_CONTAINERD",
+      },
+    });
+
+    new TerraformOutput(this, "endpoint", {
+      description: `Control plane endpoint of ${props.clusterName}, for the Kubernetes and Helm providers`,
+      value: this.cluster.endpoint,
+    });
+    new TerraformOutput(this, "ca-certificate", {
+      description: `Cluster CA certificate (base64) of ${props.clusterName}; public, it lets clients verify the control plane`,
+      value: this.caCertificate,
+    });
+  }
+
+  get name(): string {
+    return this.cluster.name;
+  }
+
+  get endpoint(): string {
+    return this.cluster.endpoint;
+  }
+
+  /** Base64 PEM of the cluster CA. */
+  get caCertificate(): string {
+    return this.cluster.masterAuth.clusterCaCertificate;
+  }
+
+  /** `<project>.svc.id.goog`, read from the cluster so bindings wait for it to exist. */
+  get workloadPool(): string {
+    return this.cluster.workloadIdentityConfig.workloadPool;
+  }
+
+  get nodeServiceAccount(): Grantee {
+    return principal("gke-node", `serviceAccount:${this.nodeAccount.email}`);
+  }
+
+  /**
+   * Kubernetes and Helm providers pointed at this cluster, authenticated with
+   * the deploying identity's short-lived access token (no kubeconfig, no
+   * client certificate).
+   */
+  configureKubernetesProviders(scope: Construct): { kubernetes: KubernetesProvider; helm: HelmProvider } {
+    const client = new DataGoogleClientConfig(scope, "client-config");
+    const connection = {
+      host: `https://${this.endpoint}`,
+      clusterCaCertificate: Fn.base64decode(this.caCertificate),
+      token: client.accessToken,
+    };
+    const kubernetes = new KubernetesProvider(scope, "kubernetes", connection);
+    const helm = new HelmProvider(scope, "helm", { kubernetes: connection });
+    return { kubernetes, helm };
+  }
+}
