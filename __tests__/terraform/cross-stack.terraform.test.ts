@@ -22,7 +22,13 @@ function builtinOnly(stack: StackJson): object {
     terraform: { required_version: stack.terraform.required_version, backend: stack.terraform.backend },
   };
   if (stack.data?.terraform_remote_state) world.data = { terraform_remote_state: stack.data.terraform_remote_state };
-  const data: Record<string, any> = { ...(stack.resource?.terraform_data ?? {}) };
+  // Kept as synthesized, minus dependencies on the Google resources left out.
+  const data: Record<string, any> = Object.fromEntries(
+    Object.entries(stack.resource?.terraform_data ?? {}).map(([id, body]) => {
+      const { depends_on: _dependsOn, ...rest } = body as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
   for (const [id, service] of Object.entries(stack.resource?.google_compute_backend_service ?? {})) {
     data[id] = {
       input: { backends: service.backend.map((b: any) => b.group) },

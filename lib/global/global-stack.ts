@@ -6,7 +6,12 @@ import { hostOf, ResourceNames } from "../shared/names";
 import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
-import { GlobalFrontend } from "./global-frontend";
+import { aggregatesDexKeys } from "../regional/regional-stack";
+import { GLOBAL_APIS, ProjectApis } from "../regional/project-apis";
+import { jwksMergerSource } from "../shared/function-packages";
+import { DexJwksAggregation } from "./dex-jwks";
+import { ExtraRoute, GlobalFrontend } from "./global-frontend";
+import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
   readonly config: SigstoreConfig;
@@ -19,6 +24,8 @@ export class GlobalStack extends SigstoreStack {
   static readonly ID = "global";
 
   readonly frontends: { readonly [K in PublicServiceId]?: GlobalFrontend };
+  /** Serves every region's Dex keys at /auth/keys, when Dex is global. */
+  readonly dexJwks?: DexJwksAggregation;
 
   constructor(scope: Construct, props: GlobalStackProps) {
     const { config } = props;
@@ -32,10 +39,34 @@ export class GlobalStack extends SigstoreStack {
     const primary = props.regions.find((r) => r.region === primaryRegionOf(config));
     if (!primary) throw new Error(`No regional stack for the primary region ${primaryRegionOf(config)}`);
 
+    new ProjectApis(this, "apis", { project: config.project.id, apis: GLOBAL_APIS }).gate(this);
+
+    if (aggregatesDexKeys(config)) {
+      this.dexJwks = new DexJwksAggregation(this, "dex-jwks", {
+        project: config.project.id,
+        projectNumber: config.project.number,
+        names,
+        functionRegion: primaryRegionOf(config),
+        settings: config.dexJwks,
+        source: jwksMergerSource(),
+        publishers: props.regions.map((r) => {
+          if (!r.jwksPublisher) throw new Error(`Regional stack ${r.region} has no Dex key publisher`);
+          return { region: r.region, serviceAccountEmail: r.jwksPublisher.serviceAccount.email };
+        }),
+        cloudArmor: config.services.dex.cloudArmor,
+        notificationChannels: config.monitoring.notificationChannels,
+        alerts: config.monitoring.alerts,
+      });
+    }
+
     const frontends: { [K in PublicServiceId]?: GlobalFrontend } = {};
     for (const id of PUBLIC_SERVICE_IDS) {
       const service = config.services[id];
       if (!service.exposeGlobally) continue;
+      const dex = id === "dex";
+      // Exactly /auth/keys (a path rule without * is an exact match) comes
+      // from the merged key set; discovery and the login flow stay with Dex.
+      const extraRoutes: ExtraRoute[] = dex && this.dexJwks ? [{ paths: ["/auth/keys"], service: this.dexJwks.backendBucket.id }] : [];
       frontends[id] = new GlobalFrontend(this, id, {
         project: config.project.id,
         names,
@@ -46,9 +77,29 @@ export class GlobalStack extends SigstoreStack {
         maxRatePerEndpoint: service.maxRatePerEndpoint,
         cloudArmor: service.cloudArmor,
         logging: config.logging,
+        extraRoutes,
+        // A login is three requests (authorize, callback, token exchange, the
+        // last from the CLI without the browser's cookies) that must reach the
+        // same Dex: pin clients by IP with consistent hashing. See docs/dex-jwks.md.
+        httpBackend: dex ? { sessionAffinity: "CLIENT_IP", localityLbPolicy: "RING_HASH" } : undefined,
       });
     }
     this.frontends = frontends;
+
+    if (config.monitoring.uptimeChecks) {
+      new GlobalUptime(this, "uptime", {
+        project: config.project.id,
+        names,
+        notificationChannels: config.monitoring.notificationChannels,
+        alerts: config.monitoring.alerts,
+        targets: PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
+          id,
+          title: PUBLIC_SERVICES[id].title,
+          host: hostOf(config.services[id].subdomain, config.dns.domain),
+          path: PUBLIC_SERVICES[id].healthCheckPath,
+        })),
+      });
+    }
 
     for (const plan of planARecords(config)) {
       const frontend = frontends[plan.service];

@@ -1,5 +1,7 @@
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
+import { Aspects, IAspect, TerraformResource } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { TerraformData } from "../shared/terraform-data";
 
 /** APIs the regional stacks use; each line says what for. */
 export const REGIONAL_APIS: readonly string[] = [
@@ -25,10 +27,42 @@ export const REGIONAL_APIS: readonly string[] = [
   "cloudprofiler.googleapis.com", // optional Rekor profiling
 ];
 
+/** APIs the global stack uses. */
+export const GLOBAL_APIS: readonly string[] = [
+  "compute.googleapis.com", // load balancers, Cloud Armor, backend buckets
+  "certificatemanager.googleapis.com", // managed certificates, DNS authorization
+  "dns.googleapis.com", // A and CNAME records
+  "iam.googleapis.com", // service accounts
+  "cloudresourcemanager.googleapis.com", // IAM bindings
+  "storage.googleapis.com", // JWKS buckets
+  "cloudfunctions.googleapis.com", // the JWKS merger
+  "run.googleapis.com", // gen2 functions run on Cloud Run
+  "cloudbuild.googleapis.com", // function builds
+  "artifactregistry.googleapis.com", // function images
+  "eventarc.googleapis.com", // storage event trigger
+  "pubsub.googleapis.com", // Eventarc transport
+  "monitoring.googleapis.com", // uptime checks, alerts
+  "logging.googleapis.com", // log-based metrics
+];
+
 export interface ProjectApisProps {
   readonly project: string;
-  /** APIs beyond REGIONAL_APIS. */
+  /** @default REGIONAL_APIS */
+  readonly apis?: readonly string[];
+  /** APIs beyond `apis`. */
   readonly extraApis?: readonly string[];
+}
+
+/** Adds the "APIs enabled" dependency to every Google resource of a scope. */
+class WaitForApis implements IAspect {
+  constructor(private readonly ready: TerraformData) {}
+
+  visit(node: IConstruct): void {
+    if (!TerraformResource.isTerraformResource(node)) return;
+    const type = node.terraformResourceType;
+    if (!type.startsWith("google_") || type === "google_project_service") return;
+    node.dependsOn = [...new Set([...(node.dependsOn ?? []), this.ready.fqn])];
+  }
 }
 
 /**
@@ -41,7 +75,7 @@ export class ProjectApis extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectApisProps) {
     super(scope, id);
-    const apis = [...new Set([...REGIONAL_APIS, ...(props.extraApis ?? [])])].sort();
+    const apis = [...new Set([...(props.apis ?? REGIONAL_APIS), ...(props.extraApis ?? [])])].sort();
     this.services = apis.map(
       (api) =>
         new ProjectService(this, api.replace(".googleapis.com", ""), {
@@ -51,5 +85,15 @@ export class ProjectApis extends Construct {
           disableDependentServices: false,
         }),
     );
+  }
+
+  /**
+   * Makes every Google resource in `scope` wait until these APIs are enabled,
+   * through one `terraform_data` so each resource carries a single depends_on.
+   */
+  gate(scope: Construct): void {
+    const ready = new TerraformData(this, "ready", { apis: this.services.length });
+    ready.dependsOn = this.services.map((s) => s.fqn);
+    Aspects.of(scope).add(new WaitForApis(ready));
   }
 }

@@ -1,15 +1,44 @@
 import { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { resolveRegionalSettings } from "../config/regional-settings";
 import type { RegionConfig, SigstoreConfig } from "../config/schema";
-import { isOwner, planARecords } from "../shared/dns-ownership";
-import { ResourceNames } from "../shared/names";
+import { incomingJwksObject } from "../global/dex-jwks";
+import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
+import { jwksPublisherBundle } from "../shared/function-packages";
+import { hostOf, ResourceNames } from "../shared/names";
 import { ServiceARecord } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { Bastion } from "./bastion";
+import type { RegionalContext } from "./context";
+import { CtLog } from "./ctlog";
+import { Dex } from "./dex";
+import { DexJwksPublisher } from "./dex-jwks-publisher";
+import { Fulcio } from "./fulcio";
+import { GkeCluster } from "./gke";
+import { RegionalMonitoring } from "./monitoring";
+import { RegionalNetwork } from "./network";
+import { ProjectApis } from "./project-apis";
+import { ProjectSettings } from "./project-settings";
+import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
+import { TimestampAuthority } from "./timestamp";
+import { TrillianDatabase } from "./trillian-database";
+import { TufRepository } from "./tuf";
 
 export interface RegionalStackProps {
   readonly config: SigstoreConfig;
   readonly region: RegionConfig;
+}
+
+/** Name of the global stack's incoming JWKS bucket (deterministic, so regions need no reference back). */
+export function jwksIncomingBucketName(config: SigstoreConfig): string {
+  return new ResourceNames(config.namePrefix, config.project.id).bucket("dex-jwks-incoming");
+}
+
+/** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
+export function aggregatesDexKeys(config: SigstoreConfig): boolean {
+  return config.services.dex.exposeGlobally && config.dexJwks.enabled;
 }
 
 /** Everything one region of the deployment needs; one stack per region. */
@@ -21,6 +50,17 @@ export class RegionalStack extends SigstoreStack {
 
   readonly region: string;
   readonly endpoints: { readonly [K in PublicServiceId]: RegionalServiceEndpoint };
+  readonly network: RegionalNetwork;
+  readonly cluster: GkeCluster;
+  readonly fulcio: Fulcio;
+  readonly timestampAuthority: TimestampAuthority;
+  readonly dex: Dex;
+  readonly database?: TrillianDatabase;
+  readonly rekor?: Rekor;
+  readonly ctlog?: CtLog;
+  readonly tuf?: TufRepository;
+  /** Publishes this region's Dex keys, when keys are aggregated. */
+  readonly jwksPublisher?: DexJwksPublisher;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const id = RegionalStack.idOf(props.region.region);
@@ -33,6 +73,48 @@ export class RegionalStack extends SigstoreStack {
     });
     this.region = props.region.region;
     const names = new ResourceNames(config.namePrefix, config.project.id);
+    const settings = resolveRegionalSettings(config.regional, props.region);
+    const { features, regional } = config;
+    const context: RegionalContext = {
+      project: config.project.id,
+      projectNumber: config.project.number,
+      region: this.region,
+      zones: props.region.zones,
+      names,
+      primary: this.region === primaryRegionOf(config),
+    };
+    const protectionLevel = regional.kms.protectionLevel;
+
+    new ProjectApis(this, "apis", { project: context.project }).gate(this);
+
+    if (context.primary) {
+      new ProjectSettings(this, "project", { project: context.project, settings: config.project });
+    }
+
+    this.network = new RegionalNetwork(this, "network", { context, settings: settings.network, bastion: regional.bastion.enabled });
+    this.cluster = new GkeCluster(this, "gke", {
+      context,
+      clusterName: props.region.clusterName,
+      settings: settings.gke,
+      masterCidr: settings.network.masterCidr,
+      network: this.network.network.id,
+      subnet: this.network.subnet.id,
+      podsRangeName: this.network.podsRangeName,
+      servicesRangeName: this.network.servicesRangeName,
+      nodeTag: this.network.nodeTag,
+    });
+    this.cluster.configureKubernetesProviders(this);
+    const workloadPool = this.cluster.workloadPool;
+
+    if (regional.bastion.enabled) {
+      new Bastion(this, "bastion", {
+        context,
+        subnet: this.network.subnet.id,
+        tag: this.network.bastionTag,
+        machineType: regional.bastion.machineType,
+        accessMembers: regional.bastion.accessMembers,
+      });
+    }
 
     const endpoints = {} as { [K in PublicServiceId]: RegionalServiceEndpoint };
     for (const service of PUBLIC_SERVICE_IDS) {
@@ -44,6 +126,58 @@ export class RegionalStack extends SigstoreStack {
       });
     }
     this.endpoints = endpoints;
+
+    // Signing and identity services.
+    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, protectionLevel });
+    this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { context, workloadPool, protectionLevel });
+    this.dex = new Dex(this, "dex-identity", { context, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
+
+    // Transparency logs on Trillian.
+    if (features.rekor || features.ctlog) {
+      this.database = new TrillianDatabase(this, "trillian", { context, settings: settings.database, network: this.network.network.id, workloadPool });
+    }
+    if (features.rekor) this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
+    if (features.ctlog) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
+    if (features.tuf) this.tuf = new TufRepository(this, "tuf", { context, workloadPool, protectionLevel });
+    if (features.rekorTiles || features.ctlogTiles) {
+      throw new Error("features.rekorTiles and features.ctlogTiles are not available in regional stacks yet; set them to false");
+    }
+
+    if (aggregatesDexKeys(config)) {
+      // Dex runs in this namespace; the publisher runs next to it.
+      const dexNamespace = new NamespaceV1(this, "dex-namespace", {
+        metadata: { name: "dex-system", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+      });
+      this.jwksPublisher = new DexJwksPublisher(this, "dex-jwks-publisher", {
+        context,
+        workloadPool,
+        namespace: dexNamespace.metadata.name,
+        incomingBucket: jwksIncomingBucketName(config),
+        objectName: incomingJwksObject(this.region),
+        image: config.dexJwks.publisher.image,
+        pollIntervalSeconds: config.dexJwks.publisher.pollIntervalSeconds,
+        bundle: jwksPublisherBundle(),
+      });
+    }
+
+    new RegionalMonitoring(this, "monitoring", {
+      context,
+      notificationChannels: config.monitoring.notificationChannels,
+      uptimeChecks: config.monitoring.uptimeChecks,
+      alerts: config.monitoring.alerts,
+      clusterName: props.region.clusterName,
+      features,
+      services: PUBLIC_SERVICE_IDS.map((service) => ({
+        id: service,
+        title: PUBLIC_SERVICES[service].title,
+        host: hostOf(config.services[service].subdomain, config.dns.domain),
+        ingressAddress: endpoints[service].ingressAddress.address,
+        healthPath: PUBLIC_SERVICES[service].healthCheckPath,
+        negNames: config.services[service].exposeGlobally ? Object.values(endpoints[service].negNames).filter((n): n is string => !!n) : undefined,
+      })),
+      databaseInstances: this.database?.instances.map((i) => i.instanceName),
+      privateCaPoolId: this.fulcio.mode === "privateca" ? this.fulcio.caPoolId : undefined,
+    });
 
     const self = { stack: "regional", region: this.region } as const;
     for (const plan of planARecords(config)) {
