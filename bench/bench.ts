@@ -16,8 +16,8 @@ const EXAMPLE = path.join(__dirname, "..", "config", "example.yaml");
 
 // Loaded with require() after the clock starts: static imports would be
 // hoisted above it and hide the module-loading cost a real synth pays.
-process.setSourceMapsEnabled(false); // as main.ts does
 const coldStart = performance.now();
+(require("../lib/shared/lean-synth") as typeof import("../lib/shared/lean-synth")).disableTokenStackTraces(); // as main.ts does
 const { App } = require("cdktf") as typeof import("cdktf");
 const { addSigstoreDeployment } = require("../lib/app") as typeof import("../lib/app");
 const { loadConfigFile, parseConfig } = require("../lib/config/load") as typeof import("../lib/config/load");

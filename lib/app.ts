@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { SigstoreConfig } from "./config/schema";
 import { GlobalStack } from "./global/global-stack";
 import { RegionalStack } from "./regional/regional-stack";
+import { primaryRegionOf } from "./shared/dns-ownership";
 
 export interface SigstoreDeployment {
   readonly regions: readonly RegionalStack[];
@@ -14,7 +15,10 @@ export interface SigstoreDeployment {
  * and addresses through cross-stack references (and so depends on them).
  */
 export function addSigstoreDeployment(app: Construct, config: SigstoreConfig): SigstoreDeployment {
-  const regions = config.regions.map((region) => new RegionalStack(app, { config, region }));
+  // The primary region first: the others depend on it for project-wide setup.
+  const primaryName = primaryRegionOf(config);
+  const primary = new RegionalStack(app, { config, region: config.regions.find((r) => r.region === primaryName)! });
+  const regions = config.regions.map((region) => (region.region === primaryName ? primary : new RegionalStack(app, { config, region, primary })));
   const global = new GlobalStack(app, { config, regions });
   return { regions, global };
 }

@@ -202,7 +202,9 @@ describe("the global stack reads regional values only through cross-stack refere
     const { files } = synthDeployment(config);
     const manifest = JSON.parse(files["manifest.json"]);
     expect(manifest.stacks.global.dependencies.sort()).toEqual(["regional-asia-northeast1", "regional-europe-west1", "regional-us-east1"]);
-    for (const region of config.regions) expect(manifest.stacks[`regional-${region.region}`].dependencies).toEqual([]);
+    // Other regions wait for the primary one, which enables the project's APIs.
+    expect(manifest.stacks["regional-us-east1"].dependencies).toEqual([]);
+    for (const region of config.regions.slice(1)) expect(manifest.stacks[`regional-${region.region}`].dependencies).toEqual(["regional-us-east1"]);
   });
 });
 

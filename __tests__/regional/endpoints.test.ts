@@ -54,3 +54,26 @@ it("puts state in a GCS bucket when configured, for the stacks and for the remot
     config: { bucket: "my-tf-state", prefix: "prod/regional-us-east1" },
   });
 });
+
+describe("project APIs", () => {
+  it("are enabled once, by the primary region, and every Google resource elsewhere waits for them", () => {
+    const primary = stacks["regional-us-east1"];
+    expect(Object.keys(resources(primary, "google_project_service")).length).toBeGreaterThan(15);
+    for (const api of Object.values(resources(primary, "google_project_service"))) expect(api.disable_on_destroy).toBe(false);
+    for (const region of ["europe-west1", "asia-northeast1"]) {
+      const stack = stacks[`regional-${region}`];
+      expect(resources(stack, "google_project_service")).toEqual({});
+      expect(resources(stack, "terraform_data").apis_ready.input).toEqual({
+        primary: "${data.terraform_remote_state.cross_stack_reference_input_regional_us_east1.outputs.cross_stack_output_terraform_data_apis_ready_output_apis}",
+      });
+    }
+    for (const [id, stack] of Object.entries(stacks)) {
+      for (const [type, byId] of Object.entries(stack.resource ?? {})) {
+        if (!type.startsWith("google_") || type === "google_project_service") continue;
+        for (const [name, body] of Object.entries(byId)) {
+          expect([id, type, name, (body as any).depends_on?.includes("${terraform_data.apis_ready}")]).toEqual([id, type, name, true]);
+        }
+      }
+    }
+  });
+});

@@ -73,7 +73,8 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
     const config = exampleConfig();
     const { stacks } = synthDeployment(config);
     writeProject(root, stacks);
-    const regional = Object.keys(stacks).filter((s) => s.startsWith("regional-"));
+    // The primary region first: the others read its "APIs enabled" value.
+    const regional = ["regional-us-east1", ...Object.keys(stacks).filter((s) => s.startsWith("regional-") && s !== "regional-us-east1")];
     for (const stack of regional) expect(deploy(root, stack).status).toBe(0);
     // The state files land in the project directory, where the global stack's remote-state reads look.
     expect(fs.readdirSync(root).filter((f) => f.endsWith(".tfstate")).sort()).toEqual(regional.map((s) => `terraform.${s}.tfstate`).sort());

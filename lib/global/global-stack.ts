@@ -7,7 +7,7 @@ import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
 import { aggregatesDexKeys } from "../regional/regional-stack";
-import { GLOBAL_APIS, ProjectApis } from "../regional/project-apis";
+import { GLOBAL_APIS, ProjectApis, waitFor } from "../regional/project-apis";
 import { jwksMergerSource } from "../shared/function-packages";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
@@ -39,7 +39,7 @@ export class GlobalStack extends SigstoreStack {
     const primary = props.regions.find((r) => r.region === primaryRegionOf(config));
     if (!primary) throw new Error(`No regional stack for the primary region ${primaryRegionOf(config)}`);
 
-    new ProjectApis(this, "apis", { project: config.project.id, apis: GLOBAL_APIS }).gate(this);
+    const apisReady = new ProjectApis(this, "apis", { project: config.project.id, apis: GLOBAL_APIS }).gate();
 
     if (aggregatesDexKeys(config)) {
       this.dexJwks = new DexJwksAggregation(this, "dex-jwks", {
@@ -126,6 +126,7 @@ export class GlobalStack extends SigstoreStack {
         owned: owned ? { adopt: plan.adopt, targets } : undefined,
       });
     }
+    waitFor(this, apisReady);
   }
 }
 

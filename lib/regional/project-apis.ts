@@ -1,5 +1,5 @@
-import { Construct, IConstruct } from "constructs";
-import { Aspects, IAspect, TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { TerraformData } from "../shared/terraform-data";
 
@@ -53,18 +53,6 @@ export interface ProjectApisProps {
   readonly extraApis?: readonly string[];
 }
 
-/** Adds the "APIs enabled" dependency to every Google resource of a scope. */
-class WaitForApis implements IAspect {
-  constructor(private readonly ready: TerraformData) {}
-
-  visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node)) return;
-    const type = node.terraformResourceType;
-    if (!type.startsWith("google_") || type === "google_project_service") return;
-    node.dependsOn = [...new Set([...(node.dependsOn ?? []), this.ready.fqn])];
-  }
-}
-
 /**
  * Enables the Google APIs a stack needs. Several stacks enable the same API in
  * one project, and none may ever turn it off for the others: disabling on
@@ -88,12 +76,26 @@ export class ProjectApis extends Construct {
   }
 
   /**
-   * Makes every Google resource in `scope` wait until these APIs are enabled,
-   * through one `terraform_data` so each resource carries a single depends_on.
+   * One `terraform_data` that becomes known once these APIs are enabled, for
+   * resources (`waitFor`) and other stacks to wait on: a single depends_on each.
    */
-  gate(scope: Construct): void {
+  gate(): TerraformData {
     const ready = new TerraformData(this, "ready", { apis: this.services.length });
     ready.dependsOn = this.services.map((s) => s.fqn);
-    Aspects.of(scope).add(new WaitForApis(ready));
+    return ready;
+  }
+}
+
+/**
+ * Makes every Google resource in `scope` depend on `ready`. Call it once the
+ * scope is complete (a plain walk rather than an Aspect, so synth can reuse
+ * the JSON it resolves while preparing the stack).
+ */
+export function waitFor(scope: Construct, ready: TerraformData): void {
+  for (const node of scope.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(node)) continue;
+    const type = node.terraformResourceType;
+    if (!type.startsWith("google_") || type === "google_project_service") continue;
+    node.dependsOn = [...new Set([...(node.dependsOn ?? []), ready.fqn])];
   }
 }

@@ -9,6 +9,7 @@ import { hostOf, ResourceNames } from "../shared/names";
 import { ServiceARecord } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
 import type { RegionalContext } from "./context";
 import { CtLog } from "./ctlog";
@@ -18,7 +19,7 @@ import { Fulcio } from "./fulcio";
 import { GkeCluster } from "./gke";
 import { RegionalMonitoring } from "./monitoring";
 import { RegionalNetwork } from "./network";
-import { ProjectApis } from "./project-apis";
+import { ProjectApis, waitFor } from "./project-apis";
 import { ProjectSettings } from "./project-settings";
 import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
@@ -29,6 +30,11 @@ import { TufRepository } from "./tuf";
 export interface RegionalStackProps {
   readonly config: SigstoreConfig;
   readonly region: RegionConfig;
+  /**
+   * The primary region's stack, for every other region: it enables the
+   * project's APIs once, and the others wait for it.
+   */
+  readonly primary?: RegionalStack;
 }
 
 /** Name of the global stack's incoming JWKS bucket (deterministic, so regions need no reference back). */
@@ -49,6 +55,8 @@ export class RegionalStack extends SigstoreStack {
   }
 
   readonly region: string;
+  /** Becomes known once the project's APIs are enabled (by the primary region). */
+  readonly apisReady: TerraformData;
   readonly endpoints: { readonly [K in PublicServiceId]: RegionalServiceEndpoint };
   readonly network: RegionalNetwork;
   readonly cluster: GkeCluster;
@@ -85,7 +93,15 @@ export class RegionalStack extends SigstoreStack {
     };
     const protectionLevel = regional.kms.protectionLevel;
 
-    new ProjectApis(this, "apis", { project: context.project }).gate(this);
+    // APIs are project-wide: the primary region enables them; every other
+    // region reads the primary's "ready" value (a cross-stack reference), so
+    // cdktf deploys the primary first and resources wait for it.
+    if (context.primary) {
+      this.apisReady = new ProjectApis(this, "apis", { project: context.project }).gate();
+    } else {
+      if (!props.primary) throw new Error(`Regional stack ${this.region} needs the primary region's stack`);
+      this.apisReady = new TerraformData(this, "apis-ready", { primary: props.primary.apisReady.outputAttribute("apis") });
+    }
 
     if (context.primary) {
       new ProjectSettings(this, "project", { project: context.project, settings: config.project });
@@ -193,5 +209,6 @@ export class RegionalStack extends SigstoreStack {
           : undefined,
       });
     }
+    waitFor(this, this.apisReady);
   }
 }

@@ -1,0 +1,241 @@
+import { Construct } from "constructs";
+import { Fn, Op } from "cdktf";
+import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
+import { ComputeBackendService, ComputeBackendServiceBackend } from "@cdktf/provider-google/lib/compute-backend-service";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
+import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
+import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
+import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
+import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provider-google/lib/compute-url-map";
+import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
+import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
+import { regionCode, ResourceNames } from "../shared/names";
+import { CloudArmorPolicy } from "./cloud-armor-policy";
+import { HttpsRedirect } from "./https-redirect";
+import { ManagedCertificate } from "./managed-certificate";
+
+export interface TilesFrontendProps {
+  readonly project: string;
+  readonly names: ResourceNames;
+  /** The log this host serves: its bucket answers the reads. */
+  readonly log: TilesLogExport;
+  /**
+   * Logs whose pods take this host's writes, each over every zone of its
+   * region. @default [log]
+   *
+   * A Tessera log has one sequencer (its Spanner instance), so a write can
+   * only go to pods of a log's own shard. Listing several logs (shards in
+   * several regions, all of the same kind) makes this host a write front door
+   * over all of them, as the upstream global module does: each write lands in
+   * one log and its response carries that log's own proof and checkpoint,
+   * while reads on this host stay those of `log`.
+   */
+  readonly writers?: readonly TilesLogExport[];
+  /** Host name without the trailing dot. */
+  readonly host: string;
+  readonly managedZone: string;
+  /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. @default 100 */
+  readonly maxRatePerEndpoint?: number;
+  /** Rules of the write path's policy; the IP allow/deny rules also guard the bucket at the edge. */
+  readonly cloudArmor: CloudArmorConfig;
+  readonly logging: LoggingConfig;
+}
+
+type Protocol = "http" | "grpc";
+
+/**
+ * The global serving path of one tiles log (Rekor v2 or TesseraCT): reads of
+ * checkpoints, tiles, entry bundles and issuers come from the tile bucket
+ * through Cloud CDN (which honours the Cache-Control Tessera sets: immutable
+ * tiles, `no-cache` checkpoints); everything else, the writes, goes to the
+ * log's pods over their standalone NEGs, behind Cloud Armor. TLS 1.2+ with a
+ * Certificate Manager certificate, and port 80 redirects to HTTPS.
+ *
+ * Region data arrives only as cross-stack references (`TilesLog.exported`):
+ * nothing here looks up a NEG or a bucket.
+ */
+export class TilesFrontend extends Construct {
+  readonly address: ComputeGlobalAddress;
+  readonly securityPolicy: CloudArmorPolicy;
+  readonly edgeSecurityPolicy: CloudArmorPolicy;
+  readonly backendBucket: ComputeBackendBucket;
+  readonly backendServices: { readonly http: ComputeBackendService; readonly grpc?: ComputeBackendService };
+  readonly urlMap: ComputeUrlMap;
+  readonly certificate: ManagedCertificate;
+
+  constructor(scope: Construct, id: string, props: TilesFrontendProps) {
+    super(scope, id);
+    const { names, log } = props;
+    const spec = log.spec;
+    const writers = props.writers ?? [log];
+    if (writers.length === 0) throw new Error(`TilesFrontend ${this.node.path}: at least one log must take writes`);
+    for (const w of writers) {
+      if (w.spec.kind !== spec.kind) {
+        throw new Error(`TilesFrontend ${this.node.path}: a ${spec.title} host cannot send writes to a ${w.spec.title} log (${w.shard} in ${w.region})`);
+      }
+    }
+    // Per log (kind, shard and region): a shard name may recur in another region as another log.
+    const part = `${spec.chart}-${log.shard}-${regionCode(log.region)}`;
+    const title = `${spec.title} ${log.shard} (${log.region})`;
+
+    this.address = new ComputeGlobalAddress(this, "address", {
+      name: names.of(part, "global-ip"),
+      description: `${title} global load balancer`,
+      addressType: "EXTERNAL",
+      ipVersion: "IPV4",
+    });
+
+    this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
+      name: names.of(part, "armor"),
+      description: `Cloud Armor policy of the ${title} write path`,
+      config: props.cloudArmor,
+    });
+    this.edgeSecurityPolicy = new CloudArmorPolicy(this, "edge-armor", {
+      name: names.of(part, "edge-armor"),
+      description: `Cloud Armor edge policy of the ${title} tiles`,
+      config: props.cloudArmor,
+      edge: true,
+    });
+
+    const sslPolicy = new ComputeSslPolicy(this, "ssl-policy", {
+      name: names.of(part, "ssl-policy"),
+      description: "TLS 1.2 or newer with modern ciphers",
+      profile: "MODERN",
+      minTlsVersion: "TLS_1_2",
+    });
+
+    this.backendBucket = new ComputeBackendBucket(this, "tiles", {
+      name: names.of(part, "tiles"),
+      description: `Checkpoints and tiles of ${title}`,
+      bucketName: log.bucketName,
+      enableCdn: true,
+      cdnPolicy: {
+        // Tessera marks full tiles immutable for a week and checkpoints no-cache.
+        cacheMode: "USE_ORIGIN_HEADERS",
+        requestCoalescing: true,
+        // A tile that does not exist yet will soon; never cache its 404.
+        negativeCaching: false,
+      },
+      edgeSecurityPolicy: this.edgeSecurityPolicy.selfLink,
+    });
+
+    const http = this.backendService(props, writers, "http", title, part);
+    const grpc = spec.grpcServicePaths.length > 0 ? this.backendService(props, writers, "grpc", title, part) : undefined;
+    this.backendServices = { http, grpc };
+
+    const routeRules: ComputeUrlMapPathMatcherRouteRules[] = spec.reads.map((read, i) => ({
+      priority: 10 + i,
+      service: this.backendBucket.id,
+      ...readRoute(read),
+    }));
+    if (grpc) {
+      routeRules.push({
+        priority: 100,
+        service: grpc.id,
+        // A gRPC method is /<package.Service>/<Method>.
+        matchRules: spec.grpcServicePaths.map((p) => ({ prefixMatch: `${p}/` })),
+      });
+    }
+    this.urlMap = new ComputeUrlMap(this, "url-map", {
+      name: names.of(part, "url-map"),
+      description: `Routes ${props.host}: reads from the tile bucket, the rest to the log`,
+      defaultService: http.id,
+      hostRule: [{ hosts: [props.host], pathMatcher: "tiles" }],
+      pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
+    });
+
+    this.certificate = new ManagedCertificate(this, "tls", {
+      names,
+      namePart: part,
+      project: props.project,
+      host: props.host,
+      managedZone: props.managedZone,
+    });
+
+    const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", {
+      name: names.of(part, "https-proxy"),
+      urlMap: this.urlMap.id,
+      sslPolicy: sslPolicy.id,
+      certificateMap: this.certificate.mapReference,
+    });
+
+    new ComputeGlobalForwardingRule(this, "https-forwarding-rule", {
+      name: names.of(part, "https-rule"),
+      ipAddress: this.address.address,
+      ipProtocol: "TCP",
+      portRange: "443",
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      target: proxy.id,
+    });
+
+    new HttpsRedirect(this, "http-redirect", { names, namePart: part, ipAddress: this.address.address });
+  }
+
+  private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: Protocol, title: string, part: string): ComputeBackendService {
+    const { names, logging } = props;
+    const spec = props.log.spec;
+    const healthCheck = new ComputeHealthCheck(this, `health-check-${protocol}`, {
+      name: names.of(part, protocol, "hc"),
+      description: `${title} ${protocol.toUpperCase()} serving port`,
+      checkIntervalSec: 5,
+      timeoutSec: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+      // The gRPC port speaks HTTP/2 only; a TCP check proves it accepts connections.
+      httpHealthCheck: protocol === "http" ? { portSpecification: "USE_SERVING_PORT", requestPath: spec.healthCheckPath } : undefined,
+      tcpHealthCheck: protocol === "grpc" ? { portSpecification: "USE_SERVING_PORT" } : undefined,
+      logConfig: { enable: logging.healthChecks },
+    });
+
+    const backends: ComputeBackendServiceBackend[] = writers.flatMap((w) => {
+      const negName = protocol === "http" ? w.httpNegName : w.grpcNegName;
+      if (negName === undefined) throw new Error(`${spec.title} ${w.shard} in ${w.region} publishes no ${protocol} NEG`);
+      return w.zones.map((zone) => ({
+        group: `projects/${props.project}/zones/${zone}/networkEndpointGroups/${negName}`,
+        balancingMode: "RATE",
+        maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
+        capacityScaler: 1,
+      }));
+    });
+
+    return new ComputeBackendService(this, `backend-${protocol}`, {
+      name: names.of(part, protocol, "backend"),
+      description: `${title} ${protocol.toUpperCase()} NEGs of ${writers.map((w) => `${w.shard} in ${w.region}`).join(", ")}`,
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      protocol: protocol === "http" ? "HTTP" : "HTTP2",
+      timeoutSec: 30,
+      connectionDrainingTimeoutSec: 15,
+      healthChecks: [healthCheck.id],
+      securityPolicy: this.securityPolicy.selfLink,
+      backend: backends,
+      logConfig: logging.loadBalancer ? { enable: true, sampleRate: logging.loadBalancerSampleRate } : { enable: false },
+      lifecycle: {
+        // Adding a zone changes both stacks; the regional one must go first,
+        // or the backend would name a NEG that GKE has not created yet.
+        precondition: writers.map((w) => ({
+          // 0 on the left: cdktf 0.21 renders a literal 0 on the right as "undefined".
+          condition: Op.eq(0, Fn.lengthOf(Fn.setsubtract([...w.zones], w.servedZones))),
+          errorMessage: `${spec.title} ${w.shard}: the deployed stack of ${w.region} does not serve every zone this load balancer routes to (${w.zones.join(", ")}); deploy that regional stack first.`,
+        })),
+      },
+    });
+  }
+
+  /** The load balancer's IP address, for the host's A record. */
+  get ipAddress(): string {
+    return this.address.address;
+  }
+}
+
+/** A full path is matched exactly and rewritten whole; a template rewrites with its captured variables. */
+function readRoute(read: TilesReadRoute): Pick<ComputeUrlMapPathMatcherRouteRules, "matchRules" | "routeAction"> {
+  const template = read.match.includes("{");
+  return {
+    matchRules: [template ? { pathTemplateMatch: read.match } : { fullPathMatch: read.match }],
+    routeAction:
+      read.rewrite === undefined
+        ? undefined
+        : { urlRewrite: template ? { pathTemplateRewrite: read.rewrite } : { pathPrefixRewrite: read.rewrite } },
+  };
+}
