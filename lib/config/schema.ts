@@ -386,6 +386,31 @@ function serviceSchema(id: PublicServiceId) {
 }
 
 
+function tilesLogSchema(kind: "rekor" | "ctlog") {
+  return strict({
+    /** Shard name, part of every resource name (a new shard is a new log). @default "1" */
+    shardName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/, { error: "must be 1 to 10 lowercase letters, digits or hyphens" }).default("1"),
+    /** Host label of the log under dns.domain. @default "<kind>-<shardName>" */
+    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).optional(),
+    /** Region that runs the log's single sequencer. @default primaryRegion */
+    region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+    /** Spanner capacity: 100 to 900 in steps of 100, or a multiple of 1000. @default 100 */
+    processingUnits: z.number().int().refine((n) => (n >= 100 && n <= 900 && n % 100 === 0) || (n >= 1000 && n % 1000 === 0), {
+      error: "Spanner takes 100 to 900 processing units in steps of 100, or a multiple of 1000",
+    }).default(100),
+    /** Capacity per endpoint of the write path, requests per second. @default 100 */
+    maxRatePerEndpoint: z.number().positive().default(100),
+    cloudArmor: cloudArmorSchema.prefault({}),
+  }).transform((log) => ({ ...log, subdomain: log.subdomain ?? `${kind}-${log.shardName}` }));
+}
+
+const tilesSchema = strict({
+  /** Rekor v2 (enabled by features.rekorTiles). */
+  rekor: tilesLogSchema("rekor").prefault({}),
+  /** TesseraCT (enabled by features.ctlogTiles). */
+  ctlog: tilesLogSchema("ctlog").prefault({}),
+});
+
 const backendSchema = z.discriminatedUnion(
   "type",
   [
@@ -448,6 +473,8 @@ export const sigstoreConfigSchema = strict({
   monitoring: monitoringSchema.prefault({}),
   /** Aggregation of every region's Dex signing keys behind /auth/keys. */
   dexJwks: dexJwksSchema.prefault({}),
+  /** Tile-based transparency logs (Tessera), when enabled in `features`. */
+  tiles: tilesSchema.prefault({}),
   /** Settings of every regional stack; `regions[]` may override network, gke and database. */
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
@@ -533,13 +560,23 @@ export const sigstoreConfigSchema = strict({
       });
     }
   }
-  const hostnames = new Map<string, PublicServiceId>();
+  const hostnames = new Map<string, string>();
   for (const id of PUBLIC_SERVICE_IDS) {
     const other = hostnames.get(config.services[id].subdomain);
     if (other) {
       ctx.addIssue({ code: "custom", path: ["services", id, "subdomain"], message: `subdomain "${config.services[id].subdomain}" is already used by ${other}` });
     }
     hostnames.set(config.services[id].subdomain, id);
+  }
+  for (const kind of ["rekor", "ctlog"] as const) {
+    if (!config.features[kind === "rekor" ? "rekorTiles" : "ctlogTiles"]) continue;
+    const log = config.tiles[kind];
+    const other = hostnames.get(log.subdomain);
+    if (other) ctx.addIssue({ code: "custom", path: ["tiles", kind, "subdomain"], message: `subdomain "${log.subdomain}" is already used by ${other}` });
+    hostnames.set(log.subdomain, `tiles.${kind}`);
+    if (log.region !== undefined && !firstIndexOfRegion.has(log.region)) {
+      ctx.addIssue({ code: "custom", path: ["tiles", kind, "region"], message: `"${log.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+    }
   }
 });
 
@@ -561,3 +598,4 @@ export type DatabaseSettings = RegionalSettings["database"];
 export type ProjectConfig = SigstoreConfig["project"];
 export type MonitoringConfig = SigstoreConfig["monitoring"];
 export type DexJwksConfig = SigstoreConfig["dexJwks"];
+export type TilesLogConfig = SigstoreConfig["tiles"]["rekor"];

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import type { SigstoreConfig } from "../config/schema";
 import type { RegionalStack } from "../regional/regional-stack";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
-import { hostOf, ResourceNames } from "../shared/names";
+import { fqdnOf, hostOf, ResourceNames } from "../shared/names";
+import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
@@ -11,6 +12,7 @@ import { GLOBAL_APIS, ProjectApis, waitFor } from "../regional/project-apis";
 import { jwksMergerSource } from "../shared/function-packages";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
+import { TilesFrontend } from "./tiles-frontend";
 import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
@@ -85,6 +87,31 @@ export class GlobalStack extends SigstoreStack {
       });
     }
     this.frontends = frontends;
+
+    for (const kind of ["rekor", "ctlog"] as const) {
+      const host = props.regions.find((r) => r.tilesLogs[kind]);
+      if (!host) continue;
+      const log = config.tiles[kind];
+      const frontend = new TilesFrontend(this, `${kind}-tiles`, {
+        project: config.project.id,
+        names,
+        log: host.tilesLogs[kind]!.exported,
+        host: hostOf(log.subdomain, config.dns.domain),
+        managedZone: config.dns.zoneName,
+        maxRatePerEndpoint: log.maxRatePerEndpoint,
+        cloudArmor: log.cloudArmor,
+        logging: config.logging,
+      });
+      // A new host with no regional history: the global stack simply owns its record.
+      new DnsRecordSet(this, `${kind}-tiles-a-record`, {
+        project: config.project.id,
+        managedZone: config.dns.zoneName,
+        name: fqdnOf(log.subdomain, config.dns.domain),
+        type: "A",
+        ttl: 300,
+        rrdatas: [frontend.ipAddress],
+      });
+    }
 
     if (config.monitoring.uptimeChecks) {
       new GlobalUptime(this, "uptime", {

@@ -25,6 +25,7 @@ import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
 import { TimestampAuthority } from "./timestamp";
 import { TrillianDatabase } from "./trillian-database";
+import { TilesLog, TilesLogKind } from "./tiles-log";
 import { TufRepository } from "./tuf";
 
 export interface RegionalStackProps {
@@ -40,6 +41,14 @@ export interface RegionalStackProps {
 /** Name of the global stack's incoming JWKS bucket (deterministic, so regions need no reference back). */
 export function jwksIncomingBucketName(config: SigstoreConfig): string {
   return new ResourceNames(config.namePrefix, config.project.id).bucket("dex-jwks-incoming");
+}
+
+/** The tiles logs whose sequencer runs in `region`. */
+export function hostedTilesLogs(config: SigstoreConfig, region: string): TilesLogKind[] {
+  const kinds: TilesLogKind[] = [];
+  if (config.features.rekorTiles && (config.tiles.rekor.region ?? primaryRegionOf(config)) === region) kinds.push("rekor");
+  if (config.features.ctlogTiles && (config.tiles.ctlog.region ?? primaryRegionOf(config)) === region) kinds.push("ctlog");
+  return kinds;
 }
 
 /** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
@@ -67,6 +76,8 @@ export class RegionalStack extends SigstoreStack {
   readonly rekor?: Rekor;
   readonly ctlog?: CtLog;
   readonly tuf?: TufRepository;
+  /** Tile-based logs whose sequencer runs in this region. */
+  readonly tilesLogs: { readonly [K in TilesLogKind]?: TilesLog };
   /** Publishes this region's Dex keys, when keys are aggregated. */
   readonly jwksPublisher?: DexJwksPublisher;
 
@@ -155,9 +166,20 @@ export class RegionalStack extends SigstoreStack {
     if (features.rekor) this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
     if (features.ctlog) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
     if (features.tuf) this.tuf = new TufRepository(this, "tuf", { context, workloadPool, protectionLevel });
-    if (features.rekorTiles || features.ctlogTiles) {
-      throw new Error("features.rekorTiles and features.ctlogTiles are not available in regional stacks yet; set them to false");
+    // A tiles log has one sequencer, so it runs in one region (default: the primary).
+    const tilesLogs: { [K in TilesLogKind]?: TilesLog } = {};
+    for (const kind of hostedTilesLogs(config, this.region)) {
+      const settingsOfLog = config.tiles[kind];
+      tilesLogs[kind] = new TilesLog(this, `${kind}-tiles`, {
+        context,
+        kind,
+        shardName: settingsOfLog.shardName,
+        workloadPool,
+        protectionLevel,
+        spanner: { processingUnits: settingsOfLog.processingUnits },
+      });
     }
+    this.tilesLogs = tilesLogs;
 
     if (aggregatesDexKeys(config)) {
       // Dex runs in this namespace; the publisher runs next to it.
@@ -182,7 +204,9 @@ export class RegionalStack extends SigstoreStack {
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
       clusterName: props.region.clusterName,
-      features,
+      // Tiles logs are watched where they run.
+      features: { ...features, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
+      spannerInstances: Object.values(tilesLogs).map((log) => log.spannerInstanceName),
       services: PUBLIC_SERVICE_IDS.map((service) => ({
         id: service,
         title: PUBLIC_SERVICES[service].title,
