@@ -1,19 +1,5 @@
-import { parseConfig } from "../lib/config/load";
 import { PROJECT_ONLY_ROLES } from "../lib/shared/iam";
-import { exampleConfig, StackJson, synthDeployment } from "./helpers/synth";
-
-// Every optional part switched on, so the walks below see every kind of resource.
-function fullConfig(fulcioCa: "kms" | "privateca") {
-  const c = structuredClone(exampleConfig()) as any;
-  c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
-  c.tiles.ctlog.region = "europe-west1";
-  c.regional.bastion = { enabled: true, machineType: "e2-small", accessMembers: ["group:sre@example.com"] };
-  c.regional.database = { ...c.regional.database, readReplica: true, ctlogShards: ["2026"], breakglassGroup: "group:db-oncall@example.com" };
-  c.regional.fulcio = { ca: fulcioCa };
-  c.project.roleBindings = [{ role: "roles/viewer", members: ["group:auditors@example.com"] }];
-  c.monitoring = { ...c.monitoring, notificationChannels: ["projects/sigstore-example/notificationChannels/42"] };
-  return parseConfig(c);
-}
+import { fullConfig, StackJson, synthDeployment } from "./helpers/synth";
 
 type Found = { stack: string; type: string; id: string; body: any };
 

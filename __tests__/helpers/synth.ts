@@ -91,3 +91,16 @@ export function withConfig(change: (c: any) => void, base: SigstoreConfigInput =
   change(copy);
   return copy;
 }
+
+/** The example with every optional part switched on, so tests see every kind of resource. */
+export function fullConfig(fulcioCa: "kms" | "privateca" = "kms"): SigstoreConfig {
+  const c = structuredClone(exampleConfig()) as any;
+  c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
+  c.tiles.ctlog.region = "europe-west1";
+  c.regional.bastion = { enabled: true, machineType: "e2-small", accessMembers: ["group:sre@example.com"] };
+  c.regional.database = { ...c.regional.database, readReplica: true, ctlogShards: ["2026"], breakglassGroup: "group:db-oncall@example.com" };
+  c.regional.fulcio = { ca: fulcioCa };
+  c.project.roleBindings = [{ role: "roles/viewer", members: ["group:auditors@example.com"] }];
+  c.monitoring = { ...c.monitoring, notificationChannels: ["projects/sigstore-example/notificationChannels/42"] };
+  return parseConfig(c);
+}
