@@ -61,6 +61,12 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
     external: [...recipe.external],
     logLevel: "silent",
   });
+  const code = result.outputFiles[0].contents;
+  // Paths of this machine would make the bytes (and the deployed object's
+  // name) differ between machines, and leak the build environment.
+  const text = Buffer.from(code).toString("utf8");
+  const repoRoot = path.dirname(ROOT);
+  if (text.includes(repoRoot)) throw new Error(`the ${name} bundle contains the local path ${repoRoot}`);
   const packageJson = {
     name: `sigstore-${name}`,
     version: "1.0.0",
@@ -71,7 +77,7 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
   };
   return {
     files: {
-      "index.js": result.outputFiles[0].contents,
+      "index.js": code,
       "package.json": new TextEncoder().encode(`${JSON.stringify(packageJson, null, 2)}\n`),
     },
   };
@@ -79,12 +85,15 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
 
 /** A zip with sorted entries and fixed timestamps: byte-identical on any machine. */
 export function deterministicZip(files: { readonly [file: string]: Uint8Array }): Uint8Array {
-  const mtime = new Date(Date.UTC(1980, 0, 1, 12, 0, 0));
+  // fflate writes DOS timestamps from the Date's *local* fields, so the date is
+  // built from local fields too: 1980-01-01 00:00:00 whatever the time zone.
+  const mtime = new Date(1980, 0, 1, 0, 0, 0);
   const zippable: Zippable = {};
   for (const file of Object.keys(files).sort()) zippable[file] = [files[file], { mtime, level: 9 }];
   return zipSync(zippable, { mtime });
 }
 
+/** Content hash (sha256, hex) of a package, e.g. of its zip, for the deployed object's name. */
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }

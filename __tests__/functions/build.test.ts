@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import { createServer as createHttpServer } from "http";
 import { createServer } from "net";
 import { unzipSync } from "fflate";
 import { createLocalJWKSet, jwtVerify } from "jose";
@@ -38,7 +39,10 @@ describe("function bundles", () => {
 
   it("are one file each under 1 MB, the merger declaring only the Functions Framework, the publisher nothing", () => {
     expect(merger.files["index.js"].byteLength).toBeLessThan(1_000_000);
-    expect(publisher.files["index.js"].byteLength).toBeLessThan(1_000_000); // it also has to fit a ConfigMap
+    // The publisher is mounted from a ConfigMap (1 MiB at most): no Cloud Storage client inside.
+    expect(publisher.files["index.js"].byteLength).toBeLessThan(64 * 1024);
+    expect(Buffer.from(publisher.files["index.js"]).toString()).not.toContain("@google-cloud/storage");
+    process.stdout.write(`bundles: merger index.js ${merger.files["index.js"].byteLength} bytes, publisher index.js ${publisher.files["index.js"].byteLength} bytes\n`);
     expect(JSON.parse(Buffer.from(merger.files["package.json"]).toString()).dependencies).toEqual({ "@google-cloud/functions-framework": "5.0.5" });
     expect(JSON.parse(Buffer.from(publisher.files["package.json"]).toString()).dependencies).toEqual({});
     const text = Buffer.from(merger.files["index.js"]).toString();
@@ -48,9 +52,21 @@ describe("function bundles", () => {
   it("zip with sorted entries and a fixed timestamp", () => {
     const zip = deterministicZip(merger.files);
     expect(Object.keys(unzipSync(zip))).toEqual(["index.js", "package.json"]);
+    // DOS time and date of the first local header: 00:00:00, 1980-01-01.
+    expect([Buffer.from(zip).readUInt16LE(10), Buffer.from(zip).readUInt16LE(12)]).toEqual([0, (0 << 9) | (1 << 5) | 1]);
     const packaged = packageFunction("jwks-merger", fs.mkdtempSync(path.join(os.tmpdir(), "fn-cache-")));
     expect(packaged.sha256).toBe(sha256(zip));
     expect(packaged.sha256).toBe(sha256(fs.readFileSync(packaged.zipFile)));
+  });
+
+  it("zip to the same bytes in every time zone", () => {
+    // fflate stamps entries in local time; a fresh process per zone shows the bytes do not depend on it.
+    const script = 'const b = require("./functions/build.ts"); process.stdout.write(b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })));';
+    const hashes = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
+      execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString(),
+    );
+    expect(new Set(hashes).size).toBe(1);
+    expect(hashes[0]).toBe(sha256(deterministicZip({ "a.js": new Uint8Array([1]), "b.js": new Uint8Array([2]) })));
   });
 });
 
@@ -123,5 +139,56 @@ describe("the deployable merger artifact", () => {
     for (const key of [east, west]) await jwtVerify(await key.sign(), createLocalJWKSet(jwks));
     expect(gcs.requests.find((r) => r.method === "POST")!.query.ifGenerationMatch).toBe("0");
     expect(output).toContain('"event":"jwks_merge_succeeded"');
+  });
+});
+
+describe("the deployable publisher artifact", () => {
+  it("runs as `node index.js` alone, publishes Dex's keys through the Cloud Storage API, serves /healthz, and exits 0 on SIGTERM", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "publisher-artifact-"));
+    // Only the file the ConfigMap mounts: nothing else is resolvable.
+    fs.writeFileSync(path.join(dir, "index.js"), publisher.files["index.js"]);
+    const key = await makeKey("east-1");
+    const dex = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(keySet(key.publicJwk)));
+    await new Promise<void>((resolve) => dex.listen(0, "127.0.0.1", resolve));
+    const gcs = new FakeGcs();
+    const endpoint = await gcs.start();
+    const healthPort = await freePort();
+    let output = "";
+    const child = spawn(process.execPath, ["index.js"], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        DEX_KEYS_URL: `http://127.0.0.1:${(dex.address() as { port: number }).port}/auth/keys`,
+        BUCKET: "incoming",
+        OBJECT_NAME: "keys/us-east1.json",
+        POLL_INTERVAL_MS: "200",
+        HEALTH_PORT: String(healthPort),
+        STORAGE_EMULATOR_HOST: endpoint,
+      },
+    });
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      for (let i = 0; !gcs.objects.has("incoming/keys/us-east1.json"); i++) {
+        if (i > 100) throw new Error(`no upload:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const jwks = JSON.parse(gcs.objects.get("incoming/keys/us-east1.json")!.body.toString());
+      await jwtVerify(await key.sign(), createLocalJWKSet(jwks));
+      expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      const events = output
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l).event);
+      expect([events[0], events[1], events.at(-1)]).toEqual(["jwks_publisher_started", "jwks_uploaded", "jwks_publisher_stopped"]);
+    } finally {
+      child.kill("SIGKILL");
+      await gcs.stop();
+      await new Promise<void>((resolve) => dex.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

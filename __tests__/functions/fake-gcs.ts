@@ -35,6 +35,10 @@ export class FakeGcs {
   readonly objects = new Map<string, FakeObject>();
   private generation = 1000;
   private server?: Server;
+  /** Items per list page (to exercise pagination). */
+  pageSize = 1000;
+  /** Status codes to answer the next requests with, instead of serving them. */
+  readonly failures: number[] = [];
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -88,6 +92,11 @@ export class FakeGcs {
     const object = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname);
     const list = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
     const notFound: [number, object] = [404, { error: { code: 404, message: "No such object" } }];
+    const failure = this.failures.shift();
+    if (failure !== undefined) {
+      this.requests.push({ method: req.method!, path, query, headers: req.headers });
+      return [failure, { error: { code: failure, message: "injected failure" } }];
+    }
 
     if (req.method === "POST" && upload) {
       const boundary = /boundary=("?)([^";]+)\1/.exec(String(req.headers["content-type"]))![2];
@@ -118,10 +127,14 @@ export class FakeGcs {
     }
     if (req.method === "GET" && list) {
       const bucket = list[1];
-      const items = [...this.objects.entries()]
+      const all = [...this.objects.entries()]
         .filter(([k]) => k.startsWith(`${bucket}/${query.prefix ?? ""}`))
+        .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, o]) => this.resource(bucket, k.slice(bucket.length + 1), o));
-      return [200, { kind: "storage#objects", items }];
+      const start = Number(query.pageToken ?? 0);
+      const items = all.slice(start, start + this.pageSize);
+      const nextPageToken = start + this.pageSize < all.length ? String(start + this.pageSize) : undefined;
+      return [200, { kind: "storage#objects", items, nextPageToken }];
     }
     return [501, { error: { code: 501, message: `fake does not serve ${req.method} ${path}` } }];
   }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "crypto";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { MAX_SOURCE_BYTES, mergeJwks, serializeJwks } from "../../functions/jwks-merger/src/merge";
+import type { JWK } from "jose";
+import { MAX_SOURCE_BYTES, mergeImportableJwks, mergeJwks, serializeJwks } from "../../functions/jwks-merger/src/merge";
 import { keySet, makeKey, TestKey } from "./keys";
 
 let east: TestKey;
@@ -10,9 +11,9 @@ beforeAll(async () => {
   [east, west, asia] = await Promise.all([makeKey("east-1"), makeKey("west-1", "ES256"), makeKey("asia-1", "PS256")]);
 });
 
-describe("mergeJwks", () => {
+describe("mergeImportableJwks (what the merger and the publisher run)", () => {
   it("merges every region's keys, and a token signed in any region verifies against the merged set", async () => {
-    const { jwks, rejected } = await mergeJwks([
+    const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/us-east1.json", body: keySet(east.publicJwk) },
       { source: "keys/europe-west1.json", body: new TextEncoder().encode(keySet(west.publicJwk)) },
       { source: "keys/asia-northeast1.json", body: keySet(asia.publicJwk) },
@@ -27,20 +28,24 @@ describe("mergeJwks", () => {
   });
 
   it("never publishes private key material, and reports the key that carried it", async () => {
-    const { jwks, rejected } = await mergeJwks([
+    const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/a.json", body: keySet(east.privateJwk) },
       { source: "keys/b.json", body: keySet(west.publicJwk) },
     ]);
     expect(JSON.stringify(jwks)).not.toMatch(/"(d|p|q|dp|dq|qi|k|oth)":/);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["west-1"]);
     expect(rejected).toEqual([{ source: "keys/a.json", kid: "east-1", reason: "contains private key material (d, p, q, dp, dq, qi)" }]);
+    // Reported as a leak even when the key is broken in other ways too.
+    const { kid: _kid, ...noKid } = west.privateJwk;
+    const again = await mergeImportableJwks([{ source: "keys/c.json", body: JSON.stringify({ keys: [{ ...noKid, kty: "nope" }] }) }]);
+    expect(again.rejected).toEqual([{ source: "keys/c.json", reason: "contains private key material (d)" }]);
   });
 
   it.each([
     ["a symmetric key", { kty: "oct", kid: "s", alg: "HS256", k: "c2VjcmV0" }, /private key material \(k\)/],
     ["an oth member", { kty: "RSA", kid: "o", alg: "RS256", n: "AQAB", e: "AQAB", oth: [] }, /private key material \(oth\)/],
   ])("rejects %s", async (_name, bad, reason) => {
-    const { jwks, rejected } = await mergeJwks([{ source: "keys/x.json", body: JSON.stringify({ keys: [bad, east.publicJwk] }) }]);
+    const { jwks, rejected } = await mergeImportableJwks([{ source: "keys/x.json", body: JSON.stringify({ keys: [bad, east.publicJwk] }) }]);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["east-1"]);
     expect(rejected[0].reason).toMatch(reason);
   });
@@ -49,7 +54,7 @@ describe("mergeJwks", () => {
     // jose refuses to generate keys under 2048 bits, so make a real weak one with node.
     const weak = { publicJwk: { ...generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" }), kid: "weak", alg: "RS256" } };
     const { n: _n, ...noModulus } = east.publicJwk;
-    const { jwks, rejected } = await mergeJwks([
+    const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/malformed.json", body: "{ not json" },
       { source: "keys/huge.json", body: "x".repeat(MAX_SOURCE_BYTES + 1) },
       { source: "keys/not-a-set.json", body: JSON.stringify({ kid: "x" }) },
@@ -65,7 +70,10 @@ describe("mergeJwks", () => {
             { ...west.publicJwk, kid: "curve", alg: "ES384" },
             { ...weak.publicJwk },
             { ...noModulus, kid: "no-n" },
-            { ...west.publicJwk, kid: "garbage", x: "AAAA" },
+            { ...west.publicJwk, kid: "short-x", x: "AAAA" },
+            // Right length, but not a point on P-256: only an import finds out.
+            { ...west.publicJwk, kid: "off-curve", x: Buffer.alloc(32, 7).toString("base64url") },
+            null,
             asia.publicJwk,
           ],
         }),
@@ -84,13 +92,15 @@ describe("mergeJwks", () => {
       ["keys/mixed.json", "curve", "alg ES384 needs curve P-384, not P-256"],
       ["keys/mixed.json", "weak", "RSA modulus of 1024 bits is under 2048"],
       ["keys/mixed.json", "no-n", "RSA key without n and e"],
-      ["keys/mixed.json", "garbage", expect.stringMatching(/^jose cannot import it: /)],
+      ["keys/mixed.json", "short-x", "P-256 coordinates must be 32 bytes"],
+      ["keys/mixed.json", undefined, "key is not a JSON object"],
+      ["keys/mixed.json", "off-curve", expect.stringMatching(/^jose cannot import it: /)],
       ["keys/not-a-set.json", undefined, 'not a JWK set (no "keys" array)'],
     ]);
   });
 
   it("publishes a key once when two regions have the same kid and material", async () => {
-    const { jwks, rejected } = await mergeJwks([
+    const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/a.json", body: keySet(east.publicJwk) },
       { source: "keys/b.json", body: keySet({ ...east.publicJwk, key_ops: ["verify"] }) },
     ]);
@@ -100,7 +110,7 @@ describe("mergeJwks", () => {
 
   it("publishes neither copy when a kid has different material in two regions", async () => {
     const impostor = await makeKey("east-1");
-    const { jwks, rejected } = await mergeJwks([
+    const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/a.json", body: keySet(east.publicJwk, west.publicJwk) },
       { source: "keys/b.json", body: keySet(impostor.publicJwk) },
     ]);
@@ -113,15 +123,71 @@ describe("mergeJwks", () => {
 
   it("is deterministic: same keys in any order and with any member order give the same bytes", async () => {
     const reorder = (jwk: object) => Object.fromEntries(Object.entries(jwk).reverse());
-    const a = await mergeJwks([
+    const a = await mergeImportableJwks([
       { source: "keys/a.json", body: keySet(east.publicJwk, west.publicJwk) },
       { source: "keys/b.json", body: keySet(asia.publicJwk) },
     ]);
-    const b = await mergeJwks([
+    const b = await mergeImportableJwks([
       { source: "keys/b.json", body: JSON.stringify({ keys: [reorder(asia.publicJwk)] }) },
       { source: "keys/a.json", body: JSON.stringify({ keys: [reorder(west.publicJwk), reorder(east.publicJwk)] }) },
     ]);
     expect(Buffer.from(serializeJwks(a.jwks)).equals(Buffer.from(serializeJwks(b.jwks)))).toBe(true);
     expect(Object.keys(a.jwks.keys[0])).toEqual(["kty", "kid", "use", "alg", "n", "e"]);
+  });
+});
+
+describe("mergeJwks (synchronous, structural validation only)", () => {
+  it("returns its result synchronously, with the same rules for structure, kids and order", () => {
+    const result = mergeJwks([
+      { source: "keys/b.json", body: keySet(west.publicJwk, east.privateJwk) },
+      { source: "keys/a.json", body: keySet(asia.publicJwk, { ...west.publicJwk, use: "enc" }) },
+    ]);
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result.jwks.keys.map((k) => k.kid)).toEqual(["asia-1", "west-1"]);
+    expect(result.rejected.map((r) => [r.source, r.kid])).toEqual([
+      ["keys/a.json", "west-1"],
+      ["keys/b.json", "east-1"],
+    ]);
+  });
+
+  it("leaves the import check to mergeImportableJwks: a point off its curve passes the structure, not the import", async () => {
+    const offCurve = { source: "keys/a.json", body: keySet({ ...west.publicJwk, x: Buffer.alloc(32, 7).toString("base64url") }) };
+    expect(mergeJwks([offCurve]).jwks.keys).toHaveLength(1);
+    const checked = await mergeImportableJwks([offCurve]);
+    expect(checked.jwks.keys).toEqual([]);
+    expect(checked.rejected[0].reason).toMatch(/^jose cannot import it/);
+  });
+
+  it("lets a region's key that does not import not withhold another region's good copy of that kid", async () => {
+    const broken = { ...west.publicJwk, x: Buffer.alloc(32, 7).toString("base64url") };
+    const { jwks, rejected } = await mergeImportableJwks([
+      { source: "keys/a.json", body: keySet(west.publicJwk) },
+      { source: "keys/b.json", body: keySet(broken) },
+    ]);
+    expect(jwks.keys).toEqual([{ kty: "EC", kid: "west-1", use: "sig", alg: "ES256", crv: "P-256", x: west.publicJwk.x, y: west.publicJwk.y }]);
+    expect(rejected.map((r) => r.source)).toEqual(["keys/b.json"]);
+  });
+});
+
+describe("serializeJwks", () => {
+  it("is canonical on its own: sorted by kid, public members only, fixed member order", () => {
+    const messy: JWK[] = [
+      { y: west.publicJwk.y, x: west.publicJwk.x, crv: "P-256", alg: "ES256", kid: "b", kty: "EC", key_ops: ["verify"] } as JWK,
+      { e: "AQAB", n: east.publicJwk.n, kty: "RSA", kid: "a", use: "sig", alg: "RS256", x5c: ["MII..."] } as JWK,
+    ];
+    const text = new TextDecoder().decode(serializeJwks({ keys: messy }));
+    expect(text.endsWith("}\n")).toBe(true);
+    const parsed = JSON.parse(text) as { keys: Record<string, unknown>[] };
+    expect(parsed.keys.map((k) => Object.keys(k))).toEqual([
+      ["kty", "kid", "use", "alg", "n", "e"],
+      ["kty", "kid", "alg", "crv", "x", "y"],
+    ]);
+    expect(Buffer.from(serializeJwks({ keys: [...messy].reverse() })).equals(Buffer.from(serializeJwks({ keys: messy })))).toBe(true);
+  });
+
+  it("publishes use as sig whether or not the region's key said so", async () => {
+    const { use: _use, ...withoutUse } = east.publicJwk;
+    const { jwks } = await mergeImportableJwks([{ source: "keys/a.json", body: keySet(withoutUse) }]);
+    expect(jwks.keys[0].use).toBe("sig");
   });
 });

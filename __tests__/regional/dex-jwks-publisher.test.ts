@@ -47,7 +47,8 @@ describe("Dex JWKS publisher", () => {
     expect(container.resources.limits).toEqual({ cpu: "200m", memory: "128Mi" });
     expect(container.security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
     expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "65532", seccomp_profile: { type: "RuntimeDefault" } });
-    expect(container.liveness_probe.http_get.path).toBe("/healthz");
+    expect(container.liveness_probe.http_get.path).toBe("/livez");
+    expect(container.readiness_probe.http_get.path).toBe("/healthz");
   });
 
   it("mounts the bundle from a ConfigMap read from a file asset, and rolls pods when it changes", () => {

@@ -2,6 +2,13 @@
 export interface StoredObject {
   readonly body: Uint8Array;
   readonly generation: number;
+  /** The object's metadata, when the store reports it (the merger rewrites an object whose metadata is outdated). */
+  readonly metadata?: ObjectMetadata;
+}
+
+export interface ObjectMetadata {
+  readonly contentType?: string;
+  readonly cacheControl?: string;
 }
 
 export interface WriteOptions {
@@ -16,42 +23,79 @@ export interface ObjectStore {
   /** The object, or null when it does not exist. */
   read(bucket: string, name: string): Promise<StoredObject | null>;
   /** Names of the objects under a prefix, sorted. */
-  list(bucket: string, prefix: string): Promise<string[]>;
+  list(bucket: string, prefix: string): Promise<readonly string[]>;
   /** Writes the object and returns its new generation. @throws PreconditionFailedError */
   write(bucket: string, name: string, body: Uint8Array, options: WriteOptions): Promise<number>;
 }
 
 /** The object changed since it was read (HTTP 412): re-read and try again. */
 export class PreconditionFailedError extends Error {
-  constructor(readonly bucket: string, readonly objectName: string) {
+  constructor(
+    readonly bucket: string,
+    readonly objectName: string,
+  ) {
     super(`gs://${bucket}/${objectName} changed since it was read (generation precondition failed)`);
     this.name = "PreconditionFailedError";
   }
 }
 
+export type StoreOperation = "read" | "list" | "write";
+
+export interface MemoryObjectStoreOptions {
+  /** Time each operation takes before it takes effect (0 by default). */
+  readonly latencyMs?: (operation: StoreOperation, bucket: string, name: string) => number;
+  /** How latency is waited for; inject a virtual clock's sleep in simulations. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
 interface MemoryObject {
-  body: Uint8Array;
-  generation: number;
-  contentType: string;
-  cacheControl?: string;
+  readonly body: Uint8Array;
+  readonly generation: number;
+  readonly metadata: ObjectMetadata;
+}
+
+/** A write as the memory store accepted it, for assertions. */
+export interface RecordedWrite {
+  readonly bucket: string;
+  readonly name: string;
+  readonly options: WriteOptions;
+  readonly generation: number;
 }
 
 /**
- * An in-memory store with Cloud Storage's generation semantics, for tests and
- * simulations. `beforeWrite` lets a test interleave another writer.
+ * An in-memory store with Cloud Storage's semantics: every write gets a new,
+ * increasing generation, and `ifGenerationMatch` is checked atomically when
+ * the write takes effect (after its latency), so concurrent writers race as
+ * they do against Cloud Storage. For tests and simulations.
  */
 export class MemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, MemoryObject>();
   private nextGeneration = 1;
-  beforeWrite?: (bucket: string, name: string) => Promise<void> | void;
-  readonly writes: { bucket: string; name: string; options: WriteOptions }[] = [];
+  /** Runs before each operation: throw to inject a failure, await to interleave another writer. */
+  beforeOperation?: (operation: StoreOperation, bucket: string, name: string) => Promise<void> | void;
+  private readonly recorded: RecordedWrite[] = [];
 
-  async read(bucket: string, name: string): Promise<StoredObject | null> {
-    const o = this.objects.get(`${bucket}/${name}`);
-    return o ? { body: o.body, generation: o.generation } : null;
+  constructor(private readonly options: MemoryObjectStoreOptions = {}) {}
+
+  /** Successful writes, in order. */
+  get writes(): readonly RecordedWrite[] {
+    return this.recorded;
   }
 
-  async list(bucket: string, prefix: string): Promise<string[]> {
+  private async enter(operation: StoreOperation, bucket: string, name: string): Promise<void> {
+    await this.beforeOperation?.(operation, bucket, name);
+    const ms = this.options.latencyMs?.(operation, bucket, name) ?? 0;
+    if (ms > 0) await (this.options.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+  }
+
+  async read(bucket: string, name: string): Promise<StoredObject | null> {
+    await this.enter("read", bucket, name);
+    const o = this.objects.get(`${bucket}/${name}`);
+    return o ? { ...o, body: Uint8Array.from(o.body) } : null;
+  }
+
+  async list(bucket: string, prefix: string): Promise<readonly string[]> {
+    await this.enter("list", bucket, prefix);
     return [...this.objects.keys()]
       .filter((k) => k.startsWith(`${bucket}/${prefix}`))
       .map((k) => k.slice(bucket.length + 1))
@@ -59,28 +103,30 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   async write(bucket: string, name: string, body: Uint8Array, options: WriteOptions): Promise<number> {
-    await this.beforeWrite?.(bucket, name);
+    await this.enter("write", bucket, name);
     const key = `${bucket}/${name}`;
     const current = this.objects.get(key)?.generation ?? 0;
     if (options.ifGenerationMatch !== undefined && options.ifGenerationMatch !== current) {
       throw new PreconditionFailedError(bucket, name);
     }
     const generation = this.nextGeneration++;
-    this.objects.set(key, { body: Uint8Array.from(body), generation, contentType: options.contentType, cacheControl: options.cacheControl });
-    this.writes.push({ bucket, name, options });
+    this.objects.set(key, { body: Uint8Array.from(body), generation, metadata: { contentType: options.contentType, cacheControl: options.cacheControl } });
+    this.recorded.push({ bucket, name, options, generation });
     return generation;
   }
 
-  /** Metadata of a stored object, for assertions. */
-  metadata(bucket: string, name: string): { contentType: string; cacheControl?: string; generation: number } | undefined {
-    const o = this.objects.get(`${bucket}/${name}`);
-    return o && { contentType: o.contentType, cacheControl: o.cacheControl, generation: o.generation };
+  /** Writes without hooks, latency or preconditions (test setup); returns the generation. */
+  put(bucket: string, name: string, body: string | Uint8Array, metadata: ObjectMetadata = { contentType: "application/json" }): number {
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : Uint8Array.from(body);
+    const generation = this.nextGeneration++;
+    this.objects.set(`${bucket}/${name}`, { body: bytes, generation, metadata });
+    return generation;
   }
 
-  /** Writes without preconditions or hooks (test setup). */
-  put(bucket: string, name: string, body: string | Uint8Array): void {
-    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
-    this.objects.set(`${bucket}/${name}`, { body: bytes, generation: this.nextGeneration++, contentType: "application/json" });
+  /** The object without hooks or latency (test assertions). */
+  peek(bucket: string, name: string): StoredObject | undefined {
+    const o = this.objects.get(`${bucket}/${name}`);
+    return o && { ...o, body: Uint8Array.from(o.body) };
   }
 
   delete(bucket: string, name: string): void {

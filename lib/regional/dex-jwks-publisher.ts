@@ -4,7 +4,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { PUBLISHER_ENV, PUBLISHER_HEALTH_PORT } from "../../functions/jwks-publisher/src/contract";
+import { PUBLISHER_ENV, PUBLISHER_HEALTH_PATHS, PUBLISHER_HEALTH_PORT } from "../../functions/jwks-publisher/src/contract";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import type { RegionalContext } from "./context";
 
@@ -66,8 +66,8 @@ export class DexJwksPublisher extends Construct {
       automountServiceAccountToken: false,
     });
 
-    // The bundle stays a file reference in the JSON (a 0.8 MB string would
-    // bury every plan); Terraform reads it when it applies the ConfigMap.
+    // The bundle stays a file reference in the JSON, so plans show a hash
+    // change rather than the code; Terraform reads it when it applies the ConfigMap.
     const asset = new TerraformAsset(this, "bundle", { path: props.bundle.file, type: AssetType.FILE, assetHash: props.bundle.sha256 });
     const code = new ConfigMapV1(this, "code", {
       metadata: { name: JWKS_PUBLISHER_KUBERNETES.app, namespace, labels },
@@ -111,8 +111,10 @@ export class DexJwksPublisher extends Construct {
                   privileged: false,
                   capabilities: { drop: ["ALL"] },
                 },
-                livenessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 10, failureThreshold: 6 },
-                readinessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 5 },
+                // Live while the loop runs; ready while Dex answers. A Dex outage
+                // must not restart the publisher, which cannot fix it.
+                livenessProbe: { httpGet: { path: PUBLISHER_HEALTH_PATHS.live, port: "health" }, periodSeconds: 10, failureThreshold: 6 },
+                readinessProbe: { httpGet: { path: PUBLISHER_HEALTH_PATHS.ready, port: "health" }, periodSeconds: 5 },
                 volumeMount: [{ name: "code", mountPath: "/app", readOnly: true }],
               },
             ],
