@@ -71,7 +71,7 @@ describe("project APIs", () => {
       for (const [type, byId] of Object.entries(stack.resource ?? {})) {
         if (!type.startsWith("google_") || type === "google_project_service") continue;
         for (const [name, body] of Object.entries(byId)) {
-          expect([id, type, name, (body as any).depends_on?.includes("${terraform_data.apis_ready}")]).toEqual([id, type, name, true]);
+          expect([id, type, name, (body as any).depends_on?.includes("terraform_data.apis_ready")]).toEqual([id, type, name, true]);
         }
       }
     }

@@ -365,7 +365,8 @@ describe.each(KINDS)("TilesLog %s: what the global front end needs", (kind) => {
       new TilesLog(scope, "tiles", logProps({ kind })).publishAfter(other.serviceAccount.account);
     });
     const [, published] = entriesOf(json2, "terraform_data").find(([id]) => id.startsWith("tiles_"))!;
-    expect(published.depends_on).toEqual([expect.stringMatching(/^\$\{google_service_account\.other_server_account_[0-9A-F]+\}$/)]);
+    // A bare address: Terraform rejects "${…}" in depends_on.
+    expect(published.depends_on).toEqual([expect.stringMatching(/^google_service_account\.other_server_account_[0-9A-F]+$/)]);
   });
 });
 

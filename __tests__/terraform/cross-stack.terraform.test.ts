@@ -22,15 +22,19 @@ function builtinOnly(stack: StackJson): object {
     terraform: { required_version: stack.terraform.required_version, backend: stack.terraform.backend },
   };
   if (stack.data?.terraform_remote_state) world.data = { terraform_remote_state: stack.data.terraform_remote_state };
-  // Kept as synthesized, minus dependencies on the Google resources left out.
+  // Kept as synthesized; only dependencies on the Google resources left out
+  // are dropped, so Terraform still checks the form of every other depends_on.
+  const kept = new Set(Object.keys(stack.resource?.terraform_data ?? {}).map((id) => `terraform_data.${id}`));
   const data: Record<string, any> = Object.fromEntries(
     Object.entries(stack.resource?.terraform_data ?? {}).map(([id, body]) => {
-      const { depends_on: _dependsOn, ...rest } = body as Record<string, unknown>;
-      return [id, rest];
+      const { depends_on: dependsOn, ...rest } = body as Record<string, unknown> & { depends_on?: string[] };
+      const within = (dependsOn ?? []).filter((d) => kept.has(d) || !/^[a-z_]+\./.test(d));
+      return [id, within.length > 0 ? { ...rest, depends_on: within } : rest];
     }),
   );
   for (const [id, service] of Object.entries(stack.resource?.google_compute_backend_service ?? {})) {
     data[id] = {
+      depends_on: service.depends_on?.filter((d: string) => kept.has(d) || !/^[a-z_]+\./.test(d)),
       input: { backends: service.backend.map((b: any) => b.group) },
       lifecycle: { precondition: service.lifecycle.precondition },
     };

@@ -21,14 +21,19 @@ export const NODE_ROLES = [
 
 export interface GkeClusterProps {
   readonly context: RegionalContext;
+  /** GKE cluster name (from the region's configuration). */
   readonly clusterName: string;
   readonly settings: GkeSettings;
-  /** /28 of the control plane's private endpoint. */
+  /** /28 of the control plane's private endpoint (`NetworkSettings.masterCidr`). */
   readonly masterCidr: string;
+  /** VPC id or self link (`RegionalNetwork.networkId`). */
   readonly network: string;
+  /** Subnet id or self link (`RegionalNetwork.subnetId`). */
   readonly subnet: string;
+  /** Secondary range names of the subnet (`RegionalNetwork.podsRangeName`, `servicesRangeName`). */
   readonly podsRangeName: string;
   readonly servicesRangeName: string;
+  /** Network tag the node firewall rules target (`RegionalNetwork.nodeTag`). */
   readonly nodeTag: string;
 }
 
@@ -38,16 +43,28 @@ export interface GkeClusterProps {
  * shielded nodes on a release channel, Dataplane V2 with network policy,
  * managed Prometheus, and one autoscaled node pool over the configured zones
  * running as a dedicated least-privilege service account.
+ *
+ * With no `masterAuthorizedNetworks` the control plane has no public endpoint
+ * at all: `endpoint` is the private one, and Terraform (the Kubernetes and
+ * Helm providers) must run from inside the VPC, e.g. through the bastion.
  */
 export class GkeCluster extends Construct {
   readonly cluster: ContainerCluster;
   readonly nodePool: ContainerNodePool;
   private readonly nodeAccount: ServiceAccount;
+  private readonly publicEndpoint: boolean;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     const { context, settings } = props;
     const { project, region, names } = context;
+    if (context.zones.length === 0) throw new Error(`${this.node.path}: the node pool needs at least one zone`);
+    if (!/\/28$/.test(props.masterCidr)) throw new Error(`${this.node.path}: masterCidr ${props.masterCidr} must be a /28`);
+    if (settings.minNodesPerZone > settings.maxNodesPerZone) {
+      throw new Error(`${this.node.path}: minNodesPerZone (${settings.minNodesPerZone}) is above maxNodesPerZone (${settings.maxNodesPerZone})`);
+    }
+    // No authorized network: nobody outside the VPC may reach the control plane.
+    this.publicEndpoint = settings.masterAuthorizedNetworks.length > 0;
 
     this.nodeAccount = new ServiceAccount(this, "node-account", {
       project,
@@ -84,7 +101,7 @@ export class GkeCluster extends Construct {
       subnetwork: props.subnet,
       networkingMode: "VPC_NATIVE",
       ipAllocationPolicy: { clusterSecondaryRangeName: props.podsRangeName, servicesSecondaryRangeName: props.servicesRangeName },
-      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: props.masterCidr },
+      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: !this.publicEndpoint, masterIpv4CidrBlock: props.masterCidr },
       masterAuthorizedNetworksConfig: {
         gcpPublicCidrsAccessEnabled: false,
         cidrBlocks: settings.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
@@ -100,6 +117,8 @@ export class GkeCluster extends Construct {
       securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: "06:00" } },
       addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
+      // Both describe only the default pool, deleted right after creation;
+      // a change to them would otherwise replace the whole cluster.
       lifecycle: { ignoreChanges: ["node_config", "initial_node_count"] },
     });
 
@@ -122,8 +141,8 @@ export class GkeCluster extends Construct {
     });
 
     new TerraformOutput(this, "endpoint", {
-      description: `Control plane endpoint of ${props.clusterName}, for the Kubernetes and Helm providers`,
-      value: this.cluster.endpoint,
+      description: `Control plane endpoint of ${props.clusterName} (${this.publicEndpoint ? "public, for the authorized networks" : "private, reachable from the VPC only"}), for the Kubernetes and Helm providers and kubectl`,
+      value: this.endpoint,
     });
     new TerraformOutput(this, "ca-certificate", {
       description: `Cluster CA certificate (base64) of ${props.clusterName}; public, it lets clients verify the control plane`,
@@ -135,8 +154,13 @@ export class GkeCluster extends Construct {
     return this.cluster.name;
   }
 
+  /**
+   * Address of the control plane for clients: the public endpoint when
+   * authorized networks are configured, otherwise the private one (the
+   * `endpoint` attribute may still report the public address then).
+   */
   get endpoint(): string {
-    return this.cluster.endpoint;
+    return this.publicEndpoint ? this.cluster.endpoint : this.cluster.privateClusterConfig.privateEndpoint;
   }
 
   /** Base64 PEM of the cluster CA. */

@@ -14,18 +14,27 @@ export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 export const IAP_RANGE = "35.235.240.0/20";
 /**
  * Container ports the load balancers reach pods on (NEG endpoints are pod
- * IPs): Fulcio HTTP/gRPC 5555/5554, TSA 5555, Dex 5556, Rekor 3000, CT log
- * 6962, TUF 8080, Rekor v2 / TesseraCT 3000/8080.
+ * IPs, behind the node's alias ranges): Fulcio HTTP/gRPC 5555/5554, TSA 5555,
+ * Dex 5556, Rekor 3000, CT log 6962, TUF 8080, Rekor v2 HTTP/gRPC 3000/3001,
+ * TesseraCT 6962 (the Sigstore charts' container ports).
  */
-export const SERVING_PORTS = ["3000", "5554", "5555", "5556", "6962", "8080"] as const;
-/** Ports the GKE control plane calls admission webhooks on. */
-export const WEBHOOK_PORTS = ["443", "8443", "9443"] as const;
+export const SERVING_PORTS = ["3000", "3001", "5554", "5555", "5556", "6962", "8080"] as const;
+/**
+ * Ports the GKE control plane calls admission webhooks on, beyond 443 and
+ * 10250 that GKE's own firewall rule already opens: 8443 is the port of the
+ * policy-controller and ingress-nginx webhooks (the upstream module opened it).
+ */
+export const WEBHOOK_PORTS = ["8443"] as const;
+
+const PORT = /^\d{1,5}(-\d{1,5})?$/;
 
 export interface RegionalNetworkProps {
   readonly context: RegionalContext;
   readonly settings: NetworkSettings;
-  /** Ports opened to Google health checks on the nodes. @default SERVING_PORTS */
+  /** Container ports opened to Google health checks on the nodes. @default SERVING_PORTS */
   readonly servingPorts?: readonly string[];
+  /** Ports the control plane reaches admission webhooks on. @default WEBHOOK_PORTS */
+  readonly webhookPorts?: readonly string[];
   /** Open SSH from IAP to the bastion tag. @default false */
   readonly bastion?: boolean;
 }
@@ -40,7 +49,8 @@ export interface RegionalNetworkProps {
 export class RegionalNetwork extends Construct {
   readonly network: ComputeNetwork;
   readonly subnet: ComputeSubnetwork;
-  readonly natAddresses: ComputeAddress[];
+  /** Static egress addresses of Cloud NAT, in order. */
+  readonly natAddresses: readonly ComputeAddress[];
   /** Secondary range names, for the cluster's IP allocation policy. */
   readonly podsRangeName: string;
   readonly servicesRangeName: string;
@@ -53,6 +63,9 @@ export class RegionalNetwork extends Construct {
     super(scope, id);
     const { context, settings } = props;
     const { names, region, project } = context;
+    const servingPorts = checkedPorts(this, "servingPorts", props.servingPorts ?? SERVING_PORTS);
+    const webhookPorts = checkedPorts(this, "webhookPorts", props.webhookPorts ?? WEBHOOK_PORTS);
+    if (settings.natAddresses < 1) throw new Error(`${this.node.path}: Cloud NAT needs at least one address (natAddresses)`);
     this.podsRangeName = "pods";
     this.servicesRangeName = "services";
     this.nodeTag = names.of("gke-node", region);
@@ -71,6 +84,7 @@ export class RegionalNetwork extends Construct {
       region,
       network: this.network.id,
       ipCidrRange: settings.subnetCidr,
+      // Nodes have no external address; Google APIs are reached privately.
       privateIpGoogleAccess: true,
       secondaryIpRange: [
         { rangeName: this.podsRangeName, ipCidrRange: settings.podsCidr },
@@ -97,7 +111,9 @@ export class RegionalNetwork extends Construct {
       router: router.name,
       natIpAllocateOption: "MANUAL_ONLY",
       natIps: this.natAddresses.map((a) => a.selfLink),
-      sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+      // This subnet only, every range: nodes, and pods whose egress is not masqueraded.
+      sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+      subnetwork: [{ name: this.subnet.selfLink, sourceIpRangesToNat: ["ALL_IP_RANGES"] }],
       logConfig: { enable: true, filter: "ERRORS_ONLY" },
     });
 
@@ -109,7 +125,7 @@ export class RegionalNetwork extends Construct {
       direction: "INGRESS",
       sourceRanges: [...HEALTH_CHECK_RANGES],
       targetTags: [this.nodeTag],
-      allow: [{ protocol: "tcp", ports: [...(props.servingPorts ?? SERVING_PORTS)] }],
+      allow: [{ protocol: "tcp", ports: servingPorts }],
     });
     new ComputeFirewall(this, "allow-control-plane-webhooks", {
       project,
@@ -119,7 +135,7 @@ export class RegionalNetwork extends Construct {
       direction: "INGRESS",
       sourceRanges: [settings.masterCidr],
       targetTags: [this.nodeTag],
-      allow: [{ protocol: "tcp", ports: [...WEBHOOK_PORTS] }],
+      allow: [{ protocol: "tcp", ports: webhookPorts }],
     });
     if (props.bastion) {
       new ComputeFirewall(this, "allow-iap-ssh", {
@@ -131,8 +147,41 @@ export class RegionalNetwork extends Construct {
         sourceRanges: [IAP_RANGE],
         targetTags: [this.bastionTag],
         allow: [{ protocol: "tcp", ports: ["22"] }],
+        // Every SSH connection is an audit event.
         logConfig: { metadata: "INCLUDE_ALL_METADATA" },
       });
     }
   }
+
+  get networkId(): string {
+    return this.network.id;
+  }
+
+  get networkSelfLink(): string {
+    return this.network.selfLink;
+  }
+
+  get networkName(): string {
+    return this.network.name;
+  }
+
+  get subnetId(): string {
+    return this.subnet.id;
+  }
+
+  get subnetSelfLink(): string {
+    return this.subnet.selfLink;
+  }
+
+  get subnetName(): string {
+    return this.subnet.name;
+  }
+}
+
+function checkedPorts(scope: Construct, prop: string, ports: readonly string[]): string[] {
+  const bad = ports.filter((p) => !PORT.test(p) || p.split("-").some((n) => Number(n) < 1 || Number(n) > 65535));
+  if (ports.length === 0 || bad.length > 0) {
+    throw new Error(`${scope.node.path}: ${prop} must list TCP ports or ranges such as "8080" or "8000-8100"${bad.length ? ` (got ${bad.join(", ")})` : ""}`);
+  }
+  return [...ports];
 }

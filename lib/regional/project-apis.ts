@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformResource } from "cdktf";
+import { dependable, TerraformResource } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { TerraformData } from "../shared/terraform-data";
 
@@ -47,11 +47,13 @@ export const GLOBAL_APIS: readonly string[] = [
 
 export interface ProjectApisProps {
   readonly project: string;
-  /** @default REGIONAL_APIS */
+  /** Service names such as `compute.googleapis.com`. @default REGIONAL_APIS */
   readonly apis?: readonly string[];
-  /** APIs beyond `apis`. */
+  /** APIs beyond `apis`, e.g. for workloads added on top. @default none */
   readonly extraApis?: readonly string[];
 }
+
+const API_NAME = /^[a-z][a-z0-9-]*\.googleapis\.com$/;
 
 /**
  * Enables the Google APIs a stack needs. Several stacks enable the same API in
@@ -59,11 +61,17 @@ export interface ProjectApisProps {
  * destroy is off, as is disabling dependent services.
  */
 export class ProjectApis extends Construct {
-  readonly services: ProjectService[];
+  /** One resource per API, for resources that must wait for a specific API. */
+  readonly services: readonly ProjectService[];
 
   constructor(scope: Construct, id: string, props: ProjectApisProps) {
     super(scope, id);
     const apis = [...new Set([...(props.apis ?? REGIONAL_APIS), ...(props.extraApis ?? [])])].sort();
+    if (apis.length === 0) throw new Error(`${this.node.path}: no API to enable`);
+    const invalid = apis.filter((api) => !API_NAME.test(api));
+    if (invalid.length > 0) {
+      throw new Error(`${this.node.path}: ${invalid.join(", ")} is not a Google API service name such as "compute.googleapis.com"`);
+    }
     this.services = apis.map(
       (api) =>
         new ProjectService(this, api.replace(".googleapis.com", ""), {
@@ -81,7 +89,8 @@ export class ProjectApis extends Construct {
    */
   gate(): TerraformData {
     const ready = new TerraformData(this, "ready", { apis: this.services.length });
-    ready.dependsOn = this.services.map((s) => s.fqn);
+    // `dependable` renders a bare address: Terraform rejects "${…}" in depends_on.
+    ready.dependsOn = this.services.map((s) => dependable(s));
     return ready;
   }
 }
@@ -92,10 +101,11 @@ export class ProjectApis extends Construct {
  * the JSON it resolves while preparing the stack).
  */
 export function waitFor(scope: Construct, ready: TerraformData): void {
+  const dependency = dependable(ready);
   for (const node of scope.node.findAll()) {
     if (!TerraformResource.isTerraformResource(node)) continue;
     const type = node.terraformResourceType;
     if (!type.startsWith("google_") || type === "google_project_service") continue;
-    node.dependsOn = [...new Set([...(node.dependsOn ?? []), ready.fqn])];
+    node.dependsOn = [...new Set([...(node.dependsOn ?? []), dependency])];
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformOutput, Token } from "cdktf";
+import { dependable, ITerraformDependable, TerraformOutput, Token } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import type { ResourceNames } from "../shared/names";
 import { TerraformData } from "../shared/terraform-data";
@@ -89,7 +89,7 @@ export class RegionalServiceEndpoint extends Construct {
    * before the NEG can exist.
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
-    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => d.fqn)];
+    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
   }
 
   /** The values the global stack consumes, as cross-stack references. */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, Token } from "cdktf";
+import { dependable, ITerraformDependable, Token } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SpannerDatabase } from "@cdktf/provider-google/lib/spanner-database";
@@ -394,7 +394,7 @@ export class TilesLog extends Construct {
    * that cannot exist yet.
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
-    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => d.fqn)];
+    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
   }
 
   /** What `TilesFrontend` consumes, as cross-stack references. */
