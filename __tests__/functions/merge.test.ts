@@ -191,3 +191,24 @@ describe("serializeJwks", () => {
     expect(jwks.keys[0].use).toBe("sig");
   });
 });
+
+describe("import cache", () => {
+  it("imports each exact key once, remembers failures too, and gives the same result as without a cache", async () => {
+    const [a, b] = await Promise.all([makeKey("a"), makeKey("b", "ES256")]);
+    // Right length, but not on the curve: only the import notices.
+    const broken = { ...b.publicJwk, kid: "broken", y: Buffer.alloc(32, 1).toString("base64url") };
+    const sources = [{ source: "keys/one.json", body: keySet(a.publicJwk, broken) }, { source: "keys/two.json", body: keySet(b.publicJwk) }];
+    const cache = new Map<string, true | string>();
+    const first = await mergeImportableJwks(sources, cache);
+    expect(cache.size).toBe(3);
+    expect([...cache.values()].filter((v) => v !== true)).toHaveLength(1);
+    const second = await mergeImportableJwks(sources, cache);
+    expect(second).toEqual(first);
+    expect(await mergeImportableJwks(sources)).toEqual(first);
+    expect(first.rejected.map((r) => r.kid)).toEqual(["broken"]);
+    // The same kid with other material is a different entry, not a cache hit.
+    const other = await makeKey("a");
+    await mergeImportableJwks([{ source: "keys/three.json", body: keySet(other.publicJwk) }], cache);
+    expect(cache.size).toBe(4);
+  });
+});

@@ -1,7 +1,10 @@
 import type { Logger } from "../../shared/log";
 import { ObjectStore, PreconditionFailedError, StoredObject } from "../../shared/object-store";
 import { INCOMING_PREFIX, LOG_EVENTS, MERGED_CACHE_CONTROL, MERGED_CACHE_SECONDS, MERGED_CONTENT_TYPE } from "./contract";
-import { MAX_LOGGED_REJECTIONS, mergeImportableJwks, MergeInput, Rejection, serializeJwks } from "./merge";
+import { ImportCache, MAX_LOGGED_REJECTIONS, mergeImportableJwks, MergeInput, Rejection, serializeJwks } from "./merge";
+
+/** Import outcomes kept for the life of the function instance (see ImportCache). */
+const IMPORT_CACHE: ImportCache = new Map();
 
 export { MAX_LOGGED_REJECTIONS };
 export { INCOMING_PREFIX, LOG_EVENTS, MERGED_CACHE_CONTROL, MERGED_CACHE_SECONDS, MERGED_CONTENT_TYPE };
@@ -107,7 +110,7 @@ export async function handleStorageEvent(event: StorageObjectEvent, settings: Me
         const object = await store.read(event.bucket, name);
         if (object) inputs.push({ source: name, body: object.body }); // deleted since the listing: gone
       }
-      const { jwks, rejected } = await mergeImportableJwks(inputs);
+      const { jwks, rejected } = await mergeImportableJwks(inputs, IMPORT_CACHE);
       if (jwks.keys.length === 0) throw new NoUsableKeyError(sources, rejected);
 
       const bytes = serializeJwks(jwks);

@@ -181,22 +181,42 @@ export function mergeJwks(inputs: readonly MergeInput[]): MergeResult {
 }
 
 /**
+ * Outcome of `jose.importJWK` per exact key (its public members and alg):
+ * `true`, or the error message. Importing is almost all of a merge's time,
+ * and every event brings mostly the same keys again, so a long-lived process
+ * keeps one cache; the same bytes always import the same way.
+ */
+export type ImportCache = Map<string, true | string>;
+
+/** Entries kept at most; the cache is emptied beyond that (keys rotate daily, so it stays small). */
+export const MAX_IMPORT_CACHE_ENTRIES = 10_000;
+
+/**
  * `mergeJwks` plus the asynchronous step: every structurally valid key must
  * also import with `jose.importJWK` (which catches, for example, EC points
  * off their curve). A key that does not import is rejected before kids are
  * compared, so a broken copy never withholds a good one. The merger and the
  * publisher use this.
+ * @param cache outcomes of earlier imports to reuse; a fresh one by default
  */
-export async function mergeImportableJwks(inputs: readonly MergeInput[]): Promise<MergeResult> {
+export async function mergeImportableJwks(inputs: readonly MergeInput[], cache: ImportCache = new Map()): Promise<MergeResult> {
   const { candidates, rejected } = collect(inputs);
   const importable: Candidate[] = [];
+  if (cache.size > MAX_IMPORT_CACHE_ENTRIES) cache.clear();
   for (const c of candidates) {
-    try {
-      await importJWK(c.key, c.key.alg);
-      importable.push(c);
-    } catch (e) {
-      rejected.push({ source: c.source, kid: c.kid, reason: `jose cannot import it: ${(e as Error).message}` });
+    const id = JSON.stringify(c.key);
+    let outcome = cache.get(id);
+    if (outcome === undefined) {
+      try {
+        await importJWK(c.key, c.key.alg);
+        outcome = true;
+      } catch (e) {
+        outcome = (e as Error).message;
+      }
+      cache.set(id, outcome);
     }
+    if (outcome === true) importable.push(c);
+    else rejected.push({ source: c.source, kid: c.kid, reason: `jose cannot import it: ${outcome}` });
   }
   return resolve(importable, rejected);
 }

@@ -1,4 +1,4 @@
-import { MAX_LOGGED_REJECTIONS, mergeImportableJwks, serializeJwks } from "../../jwks-merger/src/merge";
+import { ImportCache, MAX_LOGGED_REJECTIONS, mergeImportableJwks, serializeJwks } from "../../jwks-merger/src/merge";
 import type { Logger } from "../../shared/log";
 import type { ObjectStore } from "../../shared/object-store";
 import { PUBLISHER_EVENTS } from "./contract";
@@ -31,6 +31,8 @@ export type TickOutcome = "uploaded" | "unchanged" | "failed";
  * previous one stays); a failed read or upload is retried on the next tick.
  */
 export class JwksPublisher {
+  /** Dex serves the same keys poll after poll: import each once. */
+  private readonly importCache: ImportCache = new Map();
   private lastUploaded?: string;
   private lastUploadAt = -Infinity;
   private lastSuccess = -Infinity;
@@ -55,7 +57,7 @@ export class JwksPublisher {
       return "failed";
     }
     // The merger's own checks: never ship what it would reject.
-    const { jwks, rejected } = await mergeImportableJwks([{ source: this.settings.objectName, body }]);
+    const { jwks, rejected } = await mergeImportableJwks([{ source: this.settings.objectName, body }], this.importCache);
     if (jwks.keys.length === 0) {
       log({ severity: "ERROR", message: "Dex returned no usable key; nothing uploaded", event: PUBLISHER_EVENTS.failed, stage: "validate", rejectedCount: rejected.length, rejected: rejected.slice(0, MAX_LOGGED_REJECTIONS) });
       return "failed";
