@@ -110,7 +110,7 @@ async function mergerSection(): Promise<void> {
   const { exportJWK, generateKeyPair } = await import("jose");
   const { mergeImportableJwks, serializeJwks } = require("../functions/jwks-merger/src/merge") as typeof import("../functions/jwks-merger/src/merge");
   const { bundleFunction } = require("../functions/build") as typeof import("../functions/build");
-  const sources = [];
+  const sources: { source: string; body: string }[] = [];
   for (let region = 0; region < 10; region++) {
     const keys = [];
     for (let k = 0; k < 5; k++) {
