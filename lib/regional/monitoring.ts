@@ -5,6 +5,7 @@ import { MonitoringCustomService } from "@cdktf/provider-google/lib/monitoring-c
 import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashboard";
 import { MonitoringSlo, MonitoringSloConfig } from "@cdktf/provider-google/lib/monitoring-slo";
 import type { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
+import type { ResourceNames } from "../shared/names";
 import type { RegionalContext } from "./context";
 import { chart, dashboardJson, incidents, Series, text, Widget } from "./monitoring/dashboard";
 import { AddAlert, caExpiryAlert, cloudSqlAlerts, kmsAlerts, Location, M, nodeAlerts, spannerAlerts } from "./monitoring/infra-alerts";
@@ -19,10 +20,15 @@ import {
   UptimeCheckPeriod,
   uptimeFailureCondition,
 } from "./monitoring/uptime";
-import { MonitoredFeatures, POD_EVENTS, PodEvent, podEventFilter, WorkloadId, WORKLOADS, workloadsOf } from "./monitoring/workloads";
+import { MonitoredFeatures, POD_EVENTS, PodEvent, podEventFilter, podEventMetricFilter, WorkloadId, WORKLOADS, workloadsOf } from "./monitoring/workloads";
 
 export type { UptimeCheckerRegion, UptimeCheckPeriod } from "./monitoring/uptime";
 export type { MonitoredFeatures, WorkloadId } from "./monitoring/workloads";
+
+/** Name of the project-wide log-based metric of a kind of pod event. */
+export function podEventMetricName(names: ResourceNames, event: PodEvent): string {
+  return names.of("k8s", event);
+}
 
 /** A public service as served by this region. */
 export interface MonitoredService {
@@ -112,7 +118,9 @@ export class RegionalMonitoring extends Construct {
   readonly dashboard: MonitoringDashboard;
 
   private readonly policies: MonitoringAlertPolicy[] = [];
-  private readonly eventMetrics: { readonly [E in PodEvent]: LoggingMetric[] } = { crashloop: [], unschedulable: [] };
+  /** The project-wide pod event metrics, created by the primary region's monitoring. */
+  private readonly eventMetrics: LoggingMetric[] = [];
+  private readonly eventMetricTypes: { readonly [E in PodEvent]: string };
   private readonly props: RegionalMonitoringProps;
   private readonly target: AlertTarget;
   private readonly alertsOn: boolean;
@@ -145,8 +153,29 @@ export class RegionalMonitoring extends Construct {
     this.slos = slos;
 
     this.workloads = workloadsOf(props.features);
+    // Log-based metrics are project-wide: one per kind of event serves every
+    // region and namespace. The primary region creates them; the others
+    // deploy after it (they wait for its APIs) and refer to them by name.
+    const eventMetricTypes = {} as { [E in PodEvent]: string };
+    for (const event of ["crashloop", "unschedulable"] as const) {
+      const name = podEventMetricName(context.names, event);
+      if (context.primary) {
+        const metric = new LoggingMetric(this, `k8s-${event}-metric`, {
+          project: context.project,
+          name,
+          description: `Kubernetes "${POD_EVENTS[event].reason}" events (${POD_EVENTS[event].title}), every cluster and namespace of the deployment`,
+          filter: podEventMetricFilter({ project: context.project, event }),
+          metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
+        });
+        this.eventMetrics.push(metric);
+        eventMetricTypes[event] = `logging.googleapis.com/user/${metric.name}`;
+      } else {
+        eventMetricTypes[event] = `logging.googleapis.com/user/${name}`;
+      }
+    }
+    this.eventMetricTypes = eventMetricTypes;
     for (const workload of this.workloads) {
-      for (const event of ["crashloop", "unschedulable"] as const) this.eventMetrics[event].push(this.podEvents(workload, event));
+      for (const event of ["crashloop", "unschedulable"] as const) this.podEvents(workload, event);
     }
     if (this.alertsOn) {
       const add: AddAlert = (alertId, spec) => this.alert(alertId, spec);
@@ -178,7 +207,7 @@ export class RegionalMonitoring extends Construct {
 
   /** Log-based metrics counting crash-looping and unschedulable pods, per workload. */
   get podEventMetrics(): readonly LoggingMetric[] {
-    return [...this.eventMetrics.crashloop, ...this.eventMetrics.unschedulable];
+    return this.eventMetrics;
   }
 
   private alert(id: string, spec: AlertSpec): MonitoringAlertPolicy {
@@ -324,17 +353,11 @@ export class RegionalMonitoring extends Construct {
 
   // --- Pods ---------------------------------------------------------------
 
-  private podEvents(workload: WorkloadId, event: PodEvent): LoggingMetric {
+  /** The alert on one kind of pod event in one workload's namespace of this region's cluster. */
+  private podEvents(workload: WorkloadId, event: PodEvent): void {
     const { context } = this.props;
     const namespace = this.namespaceOf(workload);
     const spec = POD_EVENTS[event];
-    const metric = new LoggingMetric(this, `${workload}-${event}-metric`, {
-      project: context.project,
-      name: context.names.of(workload, this.region, event),
-      description: `Kubernetes "${spec.reason}" events (${spec.title}) in ${namespace} of ${this.cluster} (${this.region})`,
-      filter: podEventFilter({ project: context.project, region: this.region, clusterName: this.cluster, namespace, event }),
-      metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
-    });
     if (this.alertsOn) {
       const title = WORKLOADS[workload].title;
       this.alert(`${workload}-${event}-alert`, {
@@ -357,7 +380,7 @@ export class RegionalMonitoring extends Construct {
           {
             displayName: `${spec.reason} events in ${namespace} for ten minutes`,
             conditionThreshold: {
-              filter: filter(metricType(`logging.googleapis.com/user/${metric.name}`), resourceType("k8s_pod")),
+              filter: filter(metricType(this.eventMetricTypes[event]), resourceType("k8s_pod"), ...this.podLabels(namespace)),
               aggregations: [
                 {
                   alignmentPeriod: "600s",
@@ -377,7 +400,15 @@ export class RegionalMonitoring extends Construct {
         autoClose: seconds(30 * MINUTE),
       });
     }
-    return metric;
+  }
+
+  /** This region's cluster, and a namespace of it, as monitored-resource filters. */
+  private podLabels(namespace?: string): string[] {
+    return [
+      `resource.label.location="${this.region}"`,
+      `resource.label.cluster_name="${this.cluster}"`,
+      ...(namespace ? [`resource.label.namespace_name="${namespace}"`] : []),
+    ];
   }
 
   // --- Dashboard ----------------------------------------------------------
@@ -427,19 +458,16 @@ export class RegionalMonitoring extends Construct {
       }
     }
     for (const event of ["crashloop", "unschedulable"] as const) {
-      const metrics = this.eventMetrics[event];
       widgets.push(
-        chart(
-          `Pods: ${POD_EVENTS[event].title}, by namespace`,
-          "events",
-          metrics.map((m) => ({
-            filter: filter(metricType(`logging.googleapis.com/user/${m.name}`), resourceType("k8s_pod")),
+        chart(`Pods: ${POD_EVENTS[event].title}, by namespace`, "events", [
+          {
+            filter: filter(metricType(this.eventMetricTypes[event]), resourceType("k8s_pod"), ...this.podLabels()),
             aligner: "ALIGN_SUM",
             alignmentPeriod: "300s",
             reducer: "REDUCE_SUM",
             groupBy: ["resource.label.namespace_name"],
-          })),
-        ),
+          },
+        ]),
       );
     }
     const nodes = [resourceType("k8s_node"), `resource.labels.cluster_name="${this.cluster}"`, `resource.labels.location="${this.region}"`];

@@ -49,8 +49,24 @@ export const POD_EVENTS = {
 export type PodEvent = keyof typeof POD_EVENTS;
 
 /**
+ * Log filter of one kind of Kubernetes warning event for the project-wide
+ * metric: every cluster and namespace (the time series keep the pod's
+ * location, cluster and namespace, which alerts filter on).
+ */
+export function podEventMetricFilter(props: { readonly project: string; readonly event: PodEvent }): string {
+  const event = POD_EVENTS[props.event];
+  return [
+    `logName="projects/${props.project}/logs/events"`,
+    `resource.type="k8s_pod"`,
+    `jsonPayload.reason="${event.reason}"`,
+    ...(event.message ? [`jsonPayload.message:"${event.message}"`] : []),
+  ].join(" AND ");
+}
+
+/**
  * Log filter of one kind of Kubernetes warning event in one namespace of one
- * cluster. GKE writes events to the `events` log with the pod as resource.
+ * cluster, for reading the events in Logs Explorer. GKE writes events to the
+ * `events` log with the pod as resource.
  */
 export function podEventFilter(props: {
   readonly project: string;
