@@ -189,8 +189,8 @@ describe("RegionalMonitoring alert policies", () => {
     for (const fragment of [
       "Fulcio down through the us-east1 ingress",
       "Fulcio burning its 99.5% availability budget",
-      "Fulcio containers crash-looping",
-      "Trillian pods unschedulable",
+      "Sigstore containers crash-looping",
+      "Sigstore pods unschedulable",
       "GKE node CPU above 90%",
       "GKE node memory above 90%",
       "Cloud SQL CPU above 80%",
@@ -332,23 +332,24 @@ describe("RegionalMonitoring pod-health log metrics", () => {
     expect(podAlerts(secondary).length).toBe(podAlerts(full).length);
   });
 
-  it("alerts per namespace of this region's cluster after ten minutes of events, and closes once they stop", () => {
+  const secondaryAlerts = podAlerts(build({ context: testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }) }));
+
+  it("alerts on each kind of event in any watched namespace of this region's cluster, one incident per namespace, after ten minutes", () => {
     const alerts = podAlerts(full);
-    expect(alerts).toHaveLength(namespaces.length * 2);
-    for (const ns of namespaces) {
-      const mine = alerts.filter((p) => p.conditions[0].condition_threshold.filter.includes(`resource.label.namespace_name="${ns}"`));
-      expect(mine).toHaveLength(2);
-      for (const alert of mine) {
-        const condition = alert.conditions[0].condition_threshold;
-        expect(condition.filter).toContain('resource.label.location="us-east1"');
-        expect(condition.filter).toContain('resource.label.cluster_name="sigstore-use1"');
-        expect(condition.filter).toMatch(/metric\.type="logging\.googleapis\.com\/user\/\$\{google_logging_metric\.[A-Za-z0-9_-]+\.name\}"/);
-        expect(condition).toMatchObject({ comparison: "COMPARISON_GT", threshold_value: 0, duration: "600s", evaluation_missing_data: "EVALUATION_MISSING_DATA_INACTIVE" });
-      }
+    expect(alerts).toHaveLength(2);
+    for (const alert of alerts) {
+      const condition = alert.conditions[0].condition_threshold;
+      expect(condition.filter).toContain(`resource.label.namespace_name=one_of(${namespaces.map((n) => `"${n}"`).join(", ")})`);
+      expect(condition.aggregations[0].group_by_fields).toEqual(["resource.label.namespace_name", "resource.label.pod_name"]);
+      for (const ns of namespaces) expect(alert.documentation.content).toContain(`\`${ns}\``);
+      expect(condition.filter).toContain('resource.label.location="us-east1"');
+      expect(condition.filter).toContain('resource.label.cluster_name="sigstore-use1"');
+      expect(condition.filter).toMatch(/metric\.type="logging\.googleapis\.com\/user\/\$\{google_logging_metric\.[A-Za-z0-9_-]+\.name\}"/);
+      expect(condition).toMatchObject({ comparison: "COMPARISON_GT", threshold_value: 0, duration: "600s", evaluation_missing_data: "EVALUATION_MISSING_DATA_INACTIVE" });
     }
+    expect(secondaryAlerts.length).toBe(2);
     // Other regions refer to the primary's metrics by name (they deploy after it).
-    const secondary = podAlerts(build({ context: testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }) }));
-    for (const alert of secondary) {
+    for (const alert of secondaryAlerts) {
       expect(alert.conditions[0].condition_threshold.filter).toMatch(/metric\.type="logging\.googleapis\.com\/user\/sigstore-k8s-(crashloop|unschedulable)"/);
       expect(alert.conditions[0].condition_threshold.filter).toContain('resource.label.location="europe-west1"');
     }
@@ -356,8 +357,10 @@ describe("RegionalMonitoring pod-health log metrics", () => {
 
   it("watches only the namespaces of the workloads that run, under their configured names", () => {
     const json = build({ features: { ...NO_FEATURES, tuf: true }, databaseInstances: [], spannerInstances: [], namespaces: { tuf: "tuf-jobs" } });
-    const watched = podAlerts(json).map((p) => /namespace_name="([^"]+)"/.exec(p.conditions[0].condition_threshold.filter)![1]);
-    expect([...new Set(watched)].sort()).toEqual(["dex-system", "fulcio-system", "tsa-system", "tuf-jobs"]);
+    for (const alert of podAlerts(json)) {
+      const list = /namespace_name=one_of\(([^)]*)\)/.exec(alert.conditions[0].condition_threshold.filter)![1];
+      expect(list.split(", ").map((n: string) => JSON.parse(n)).sort()).toEqual(["dex-system", "fulcio-system", "tsa-system", "tuf-jobs"]);
+    }
     const names = bodiesOf(json, "google_monitoring_alert_policy").map((p) => p.display_name);
     expect(names.some((n) => n.includes("Cloud SQL") || n.includes("Spanner"))).toBe(false);
   });

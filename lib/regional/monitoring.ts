@@ -174,9 +174,7 @@ export class RegionalMonitoring extends Construct {
       }
     }
     this.eventMetricTypes = eventMetricTypes;
-    for (const workload of this.workloads) {
-      for (const event of ["crashloop", "unschedulable"] as const) this.podEvents(workload, event);
-    }
+    for (const event of ["crashloop", "unschedulable"] as const) this.podEvents(event);
     if (this.alertsOn) {
       const add: AddAlert = (alertId, spec) => this.alert(alertId, spec);
       const at: Location = {
@@ -353,53 +351,63 @@ export class RegionalMonitoring extends Construct {
 
   // --- Pods ---------------------------------------------------------------
 
-  /** The alert on one kind of pod event in one workload's namespace of this region's cluster. */
-  private podEvents(workload: WorkloadId, event: PodEvent): void {
+  /**
+   * The alert on one kind of pod event in this region's cluster, over the
+   * namespaces of every workload that runs here. Grouped by namespace and
+   * pod, it opens one incident per affected namespace (the namespace is in
+   * the incident's labels), with one policy to keep instead of one per workload.
+   */
+  private podEvents(event: PodEvent): void {
+    if (!this.alertsOn) return;
     const { context } = this.props;
-    const namespace = this.namespaceOf(workload);
     const spec = POD_EVENTS[event];
-    if (this.alertsOn) {
-      const title = WORKLOADS[workload].title;
-      this.alert(`${workload}-${event}-alert`, {
-        title: `${title} ${spec.title} in ${this.region}`,
-        severity: "ERROR",
-        meaning:
-          event === "crashloop"
-            ? `A container in \`${namespace}\` keeps exiting and Kubernetes keeps backing off its restarts, for ten minutes or more. ` +
-              `${title} runs with fewer replicas than intended in ${this.region}, or not at all.`
-            : `A pod in \`${namespace}\` could not be placed on any node for ten minutes or more: no node has the CPU, memory or ` +
-              `zone it asks for, and the cluster autoscaler did not add one. ${title} runs with fewer replicas than intended in ${this.region}.`,
-        investigate: [
-          `- ${this.kubectl}`,
-          event === "crashloop"
-            ? `- \`kubectl -n ${namespace} get pods\`, then \`kubectl -n ${namespace} logs <pod> --previous\` for the last crash.`
-            : `- \`kubectl -n ${namespace} describe pod <pod>\` (Events) and the node pool's size limits; the cluster autoscaler's events explain why it did not scale up.`,
-          `- Logs Explorer: \`${podEventFilter({ project: context.project, region: this.region, clusterName: this.cluster, namespace, event })}\`.`,
-        ].join("\n"),
-        conditions: [
-          {
-            displayName: `${spec.reason} events in ${namespace} for ten minutes`,
-            conditionThreshold: {
-              filter: filter(metricType(this.eventMetricTypes[event]), resourceType("k8s_pod"), ...this.podLabels(namespace)),
-              aggregations: [
-                {
-                  alignmentPeriod: "600s",
-                  perSeriesAligner: "ALIGN_SUM",
-                  crossSeriesReducer: "REDUCE_SUM",
-                  groupByFields: ["resource.label.namespace_name", "resource.label.pod_name"],
-                },
-              ],
-              comparison: "COMPARISON_GT",
-              thresholdValue: 0,
-              duration: "600s",
-              // No events is the healthy state: close the incident.
-              evaluationMissingData: "EVALUATION_MISSING_DATA_INACTIVE",
-            },
+    const watched = this.workloads.map((w) => `\`${this.namespaceOf(w)}\` (${WORKLOADS[w].title})`).join(", ");
+    const namespaces = this.workloads.map((w) => `"${this.namespaceOf(w)}"`).join(", ");
+    this.alert(`pods-${event}-alert`, {
+      title: `Sigstore ${spec.title} in ${this.region}`,
+      severity: "ERROR",
+      meaning:
+        (event === "crashloop"
+          ? `A container keeps exiting and Kubernetes keeps backing off its restarts, for ten minutes or more. `
+          : `A pod could not be placed on any node for ten minutes or more: no node has the CPU, memory or zone it asks for, ` +
+            `and the cluster autoscaler did not add one. `) +
+        `The incident's \`namespace_name\` label names the workload, which runs with fewer replicas than intended in ${this.region}. ` +
+        `Watched namespaces: ${watched}.`,
+      investigate: [
+        `- ${this.kubectl}`,
+        event === "crashloop"
+          ? `- \`kubectl -n <namespace> get pods\`, then \`kubectl -n <namespace> logs <pod> --previous\` for the last crash.`
+          : `- \`kubectl -n <namespace> describe pod <pod>\` (Events) and the node pool's size limits; the cluster autoscaler's events explain why it did not scale up.`,
+        `- Logs Explorer: \`${podEventFilter({ project: context.project, region: this.region, clusterName: this.cluster, namespace: "<namespace>", event })}\`.`,
+      ].join("\n"),
+      conditions: [
+        {
+          displayName: `${spec.reason} events in a Sigstore namespace for ten minutes`,
+          conditionThreshold: {
+            filter: filter(
+              metricType(this.eventMetricTypes[event]),
+              resourceType("k8s_pod"),
+              ...this.podLabels(),
+              `resource.label.namespace_name=one_of(${namespaces})`,
+            ),
+            aggregations: [
+              {
+                alignmentPeriod: "600s",
+                perSeriesAligner: "ALIGN_SUM",
+                crossSeriesReducer: "REDUCE_SUM",
+                groupByFields: ["resource.label.namespace_name", "resource.label.pod_name"],
+              },
+            ],
+            comparison: "COMPARISON_GT",
+            thresholdValue: 0,
+            duration: "600s",
+            // No events is the healthy state: close the incident.
+            evaluationMissingData: "EVALUATION_MISSING_DATA_INACTIVE",
           },
-        ],
-        autoClose: seconds(30 * MINUTE),
-      });
-    }
+        },
+      ],
+      autoClose: seconds(30 * MINUTE),
+    });
   }
 
   /** This region's cluster, and a namespace of it, as monitored-resource filters. */
