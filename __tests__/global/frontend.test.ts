@@ -217,3 +217,29 @@ describe("a service that is not exposed globally", () => {
     expect(names.filter((n) => n.startsWith("sigstore-fulcio")).length).toBeGreaterThan(10);
   });
 });
+
+describe("Dex behind the global load balancer", () => {
+  const urlMap = byName(global, "google_compute_url_map", "sigstore-dex-url-map");
+  const dexBackend = ref("google_compute_backend_service", global, "sigstore-dex-http-backend");
+  const keysBucket = ref("google_compute_backend_bucket", global, "sigstore-dex-jwks");
+
+  it("serves exactly /auth/keys from the merged key set, and everything else from Dex", () => {
+    expect(urlMap.path_matcher[0].path_rule).toEqual([{ paths: ["/auth/keys"], service: keysBucket }]);
+    // Discovery, authorization, callback and token endpoints are not matched by that rule.
+    expect(urlMap.path_matcher[0].default_service).toBe(dexBackend);
+    expect(urlMap.default_service).toBe(dexBackend);
+    for (const rule of urlMap.path_matcher[0].path_rule) expect(rule.paths.some((p: string) => p.includes("*") || p.startsWith("/.well-known"))).toBe(false);
+  });
+
+  it("keeps a client's login on one Dex with client-IP affinity over consistent hashing", () => {
+    const backend = byName(global, "google_compute_backend_service", "sigstore-dex-http-backend");
+    expect(backend).toMatchObject({ session_affinity: "CLIENT_IP", locality_lb_policy: "RING_HASH" });
+    for (const other of ["fulcio", "tsa"]) expect(byName(global, "google_compute_backend_service", `sigstore-${other}-http-backend`).session_affinity).toBeUndefined();
+  });
+
+  it("lets every region's publisher write its own object of the incoming bucket, through cross-stack references", () => {
+    const grants = Object.values(resources(global, "google_storage_bucket_iam_member")).filter((g) => /objects\/keys\//.test(g.condition?.expression ?? ""));
+    expect(grants.map((g) => /keys\/([a-z0-9-]+)\.json/.exec(g.condition.expression)![1]).sort()).toEqual(config.regions.map((r) => r.region).sort());
+    for (const g of grants) expect(g.member).toMatch(/^serviceAccount:\$\{data\.terraform_remote_state\.cross_stack_reference_input_regional_[a-z0-9_]+\.outputs\./);
+  });
+});
