@@ -354,7 +354,7 @@ describe("TilesFrontend: bad props", () => {
           project: EAST.project, names: EAST.names, log: rekor.exported, writers: [broken], host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
         });
       }),
-    ).toThrow(/Rekor v2 2026 in us-east1 publishes no grpc NEG/);
+    ).toThrow(/Rekor v2 2026: 2026 in us-east1 publishes no grpc NEG/);
   });
 });
 

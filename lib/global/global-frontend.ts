@@ -1,14 +1,7 @@
 import { Construct } from "constructs";
-import { Fn, Op } from "cdktf";
-import {
-  ComputeBackendService,
-  ComputeBackendServiceBackend,
-  ComputeBackendServiceConfig,
-} from "@cdktf/provider-google/lib/compute-backend-service";
+import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
-import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
@@ -18,18 +11,15 @@ import { hasGrpc, PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsRedirect } from "./https-redirect";
 import { ManagedCertificate } from "./managed-certificate";
+import { addModernSslPolicy, addNegBackendService, BackendTuning, NegProtocol } from "./neg-backends";
+
+export type { BackendTuning } from "./neg-backends";
 
 /** A path rule ahead of the service's own routing, e.g. Dex's `/auth/keys` to a bucket. */
 export interface ExtraRoute {
   readonly paths: readonly string[];
   /** Backend service or backend bucket id. */
   readonly service: string;
-}
-
-/** Backend-service settings a service may need beyond the defaults. */
-export interface BackendTuning {
-  readonly sessionAffinity?: ComputeBackendServiceConfig["sessionAffinity"];
-  readonly localityLbPolicy?: ComputeBackendServiceConfig["localityLbPolicy"];
 }
 
 export interface GlobalFrontendProps {
@@ -49,8 +39,6 @@ export interface GlobalFrontendProps {
   /** Applied to the HTTP backend service. */
   readonly httpBackend?: BackendTuning;
 }
-
-type Protocol = "http" | "grpc";
 
 /**
  * A global external Application Load Balancer for one public service, over the
@@ -89,12 +77,7 @@ export class GlobalFrontend extends Construct {
       config: props.cloudArmor,
     });
 
-    const sslPolicy = new ComputeSslPolicy(this, "ssl-policy", {
-      name: names.of(part, "ssl-policy"),
-      description: "TLS 1.2 or newer with modern ciphers",
-      profile: "MODERN",
-      minTlsVersion: "TLS_1_2",
-    });
+    const sslPolicy = addModernSslPolicy(this, names.of(part, "ssl-policy"));
 
     const http = this.backendService(props, "http");
     const grpc = hasGrpc(service.id) ? this.backendService(props, "grpc") : undefined;
@@ -150,61 +133,27 @@ export class GlobalFrontend extends Construct {
     new HttpsRedirect(this, "http-redirect", { names, namePart: part, ipAddress: this.address.address });
   }
 
-  private backendService(props: GlobalFrontendProps, protocol: Protocol): ComputeBackendService {
-    const { names, service, logging } = props;
-    const part = service.id;
-    const healthCheck = new ComputeHealthCheck(this, `health-check-${protocol}`, {
-      name: names.of(part, protocol, "hc"),
-      description: `${service.title} ${protocol.toUpperCase()} serving port`,
-      checkIntervalSec: 5,
-      timeoutSec: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      // The gRPC port speaks HTTP/2 only; a TCP check proves it accepts connections.
-      httpHealthCheck:
-        protocol === "http" ? { portSpecification: "USE_SERVING_PORT", requestPath: service.healthCheckPath } : undefined,
-      tcpHealthCheck: protocol === "grpc" ? { portSpecification: "USE_SERVING_PORT" } : undefined,
-      logConfig: { enable: logging.healthChecks },
-    });
-
-    const backends: ComputeBackendServiceBackend[] = props.regions.flatMap((region) => {
-      const negName = protocol === "http" ? region.httpNegName : region.grpcNegName;
-      if (negName === undefined) {
-        throw new Error(`Region ${region.region} publishes no ${protocol} NEG for ${service.id}`);
-      }
-      return region.zones.map((zone) => ({
-        group: `projects/${props.project}/zones/${zone}/networkEndpointGroups/${negName}`,
-        balancingMode: "RATE",
-        maxRatePerEndpoint: props.maxRatePerEndpoint,
-        capacityScaler: 1,
-      }));
-    });
-
-    const tuning = protocol === "http" ? props.httpBackend : undefined;
-    return new ComputeBackendService(this, `backend-${protocol}`, {
-      name: names.of(part, protocol, "backend"),
-      description: `${service.title} ${protocol.toUpperCase()} NEGs of ${props.regions.map((r) => r.region).join(", ")}`,
-      loadBalancingScheme: "EXTERNAL_MANAGED",
-      protocol: protocol === "http" ? "HTTP" : "HTTP2",
-      timeoutSec: 30,
-      connectionDrainingTimeoutSec: 15,
-      healthChecks: [healthCheck.id],
+  private backendService(props: GlobalFrontendProps, protocol: NegProtocol): ComputeBackendService {
+    const { service } = props;
+    return addNegBackendService(this, {
+      project: props.project,
+      names: props.names,
+      namePart: service.id,
+      title: service.title,
+      subject: service.id,
+      protocol,
+      healthCheckPath: service.healthCheckPath,
+      groups: props.regions.map((r) => ({
+        label: r.region,
+        region: r.region,
+        zones: r.zones,
+        servedZones: r.servedZones,
+        negNames: { http: r.httpNegName, grpc: r.grpcNegName },
+      })),
+      maxRatePerEndpoint: props.maxRatePerEndpoint,
       securityPolicy: this.securityPolicy.selfLink,
-      sessionAffinity: tuning?.sessionAffinity,
-      localityLbPolicy: tuning?.localityLbPolicy,
-      backend: backends,
-      logConfig: logging.loadBalancer
-        ? { enable: true, sampleRate: logging.loadBalancerSampleRate }
-        : { enable: false },
-      lifecycle: {
-        // Adding a zone changes both stacks; the regional one must go first,
-        // or the backend would name a NEG that GKE has not created yet.
-        precondition: props.regions.map((region) => ({
-          // 0 on the left: cdktf 0.21 renders a literal 0 on the right as "undefined".
-          condition: Op.eq(0, Fn.lengthOf(Fn.setsubtract([...region.zones], region.servedZones))),
-          errorMessage: `${service.id}: the deployed stack of ${region.region} does not serve every zone this load balancer routes to (${region.zones.join(", ")}); deploy that regional stack first.`,
-        })),
-      },
+      logging: props.logging,
+      tuning: protocol === "http" ? props.httpBackend : undefined,
     });
   }
 

@@ -1,11 +1,8 @@
 import { Construct } from "constructs";
-import { Fn, Op } from "cdktf";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
-import { ComputeBackendService, ComputeBackendServiceBackend } from "@cdktf/provider-google/lib/compute-backend-service";
+import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
-import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
@@ -14,6 +11,7 @@ import { regionCode, ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsRedirect } from "./https-redirect";
 import { ManagedCertificate } from "./managed-certificate";
+import { addModernSslPolicy, addNegBackendService, NegProtocol } from "./neg-backends";
 
 export interface TilesFrontendProps {
   readonly project: string;
@@ -41,8 +39,6 @@ export interface TilesFrontendProps {
   readonly cloudArmor: CloudArmorConfig;
   readonly logging: LoggingConfig;
 }
-
-type Protocol = "http" | "grpc";
 
 /**
  * The global serving path of one tiles log (Rekor v2 or TesseraCT): reads of
@@ -98,12 +94,7 @@ export class TilesFrontend extends Construct {
       edge: true,
     });
 
-    const sslPolicy = new ComputeSslPolicy(this, "ssl-policy", {
-      name: names.of(part, "ssl-policy"),
-      description: "TLS 1.2 or newer with modern ciphers",
-      profile: "MODERN",
-      minTlsVersion: "TLS_1_2",
-    });
+    const sslPolicy = addModernSslPolicy(this, names.of(part, "ssl-policy"));
 
     this.backendBucket = new ComputeBackendBucket(this, "tiles", {
       name: names.of(part, "tiles"),
@@ -172,53 +163,26 @@ export class TilesFrontend extends Construct {
     new HttpsRedirect(this, "http-redirect", { names, namePart: part, ipAddress: this.address.address });
   }
 
-  private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: Protocol, title: string, part: string): ComputeBackendService {
-    const { names, logging } = props;
+  private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: NegProtocol, title: string, part: string): ComputeBackendService {
     const spec = props.log.spec;
-    const healthCheck = new ComputeHealthCheck(this, `health-check-${protocol}`, {
-      name: names.of(part, protocol, "hc"),
-      description: `${title} ${protocol.toUpperCase()} serving port`,
-      checkIntervalSec: 5,
-      timeoutSec: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      // The gRPC port speaks HTTP/2 only; a TCP check proves it accepts connections.
-      httpHealthCheck: protocol === "http" ? { portSpecification: "USE_SERVING_PORT", requestPath: spec.healthCheckPath } : undefined,
-      tcpHealthCheck: protocol === "grpc" ? { portSpecification: "USE_SERVING_PORT" } : undefined,
-      logConfig: { enable: logging.healthChecks },
-    });
-
-    const backends: ComputeBackendServiceBackend[] = writers.flatMap((w) => {
-      const negName = protocol === "http" ? w.httpNegName : w.grpcNegName;
-      if (negName === undefined) throw new Error(`${spec.title} ${w.shard} in ${w.region} publishes no ${protocol} NEG`);
-      return w.zones.map((zone) => ({
-        group: `projects/${props.project}/zones/${zone}/networkEndpointGroups/${negName}`,
-        balancingMode: "RATE",
-        maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
-        capacityScaler: 1,
-      }));
-    });
-
-    return new ComputeBackendService(this, `backend-${protocol}`, {
-      name: names.of(part, protocol, "backend"),
-      description: `${title} ${protocol.toUpperCase()} NEGs of ${writers.map((w) => `${w.shard} in ${w.region}`).join(", ")}`,
-      loadBalancingScheme: "EXTERNAL_MANAGED",
-      protocol: protocol === "http" ? "HTTP" : "HTTP2",
-      timeoutSec: 30,
-      connectionDrainingTimeoutSec: 15,
-      healthChecks: [healthCheck.id],
+    return addNegBackendService(this, {
+      project: props.project,
+      names: props.names,
+      namePart: part,
+      title,
+      subject: `${spec.title} ${props.log.shard}`,
+      protocol,
+      healthCheckPath: spec.healthCheckPath,
+      groups: writers.map((w) => ({
+        label: `${w.shard} in ${w.region}`,
+        region: w.region,
+        zones: w.zones,
+        servedZones: w.servedZones,
+        negNames: { http: w.httpNegName, grpc: w.grpcNegName },
+      })),
+      maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
       securityPolicy: this.securityPolicy.selfLink,
-      backend: backends,
-      logConfig: logging.loadBalancer ? { enable: true, sampleRate: logging.loadBalancerSampleRate } : { enable: false },
-      lifecycle: {
-        // Adding a zone changes both stacks; the regional one must go first,
-        // or the backend would name a NEG that GKE has not created yet.
-        precondition: writers.map((w) => ({
-          // 0 on the left: cdktf 0.21 renders a literal 0 on the right as "undefined".
-          condition: Op.eq(0, Fn.lengthOf(Fn.setsubtract([...w.zones], w.servedZones))),
-          errorMessage: `${spec.title} ${w.shard}: the deployed stack of ${w.region} does not serve every zone this load balancer routes to (${w.zones.join(", ")}); deploy that regional stack first.`,
-        })),
-      },
+      logging: props.logging,
     });
   }
 
