@@ -1,17 +1,15 @@
 import { Construct } from "constructs";
 import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
-import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
 import type { ResourceNames } from "../shared/names";
 import { hasGrpc, PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsRedirect } from "./https-redirect";
-import { ManagedCertificate } from "./managed-certificate";
-import { addModernSslPolicy, addNegBackendService, BackendTuning, NegProtocol } from "./neg-backends";
+import { addHttpsEntry } from "./https-entry";
+import type { ManagedCertificate } from "./managed-certificate";
+import { addNegBackendService, BackendTuning, NegProtocol } from "./neg-backends";
 
 export type { BackendTuning } from "./neg-backends";
 
@@ -77,7 +75,6 @@ export class GlobalFrontend extends Construct {
       config: props.cloudArmor,
     });
 
-    const sslPolicy = addModernSslPolicy(this, names.of(part, "ssl-policy"));
 
     const http = this.backendService(props, "http");
     const grpc = hasGrpc(service.id) ? this.backendService(props, "grpc") : undefined;
@@ -106,31 +103,15 @@ export class GlobalFrontend extends Construct {
       ],
     });
 
-    this.certificate = new ManagedCertificate(this, "tls", {
+    this.certificate = addHttpsEntry(this, {
+      project: props.project,
       names,
       namePart: part,
-      project: props.project,
       host: props.host,
       managedZone: props.managedZone,
-    });
-
-    const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", {
-      name: names.of(part, "https-proxy"),
       urlMap: this.urlMap.id,
-      sslPolicy: sslPolicy.id,
-      certificateMap: this.certificate.mapReference,
-    });
-
-    new ComputeGlobalForwardingRule(this, "https-forwarding-rule", {
-      name: names.of(part, "https-rule"),
       ipAddress: this.address.address,
-      ipProtocol: "TCP",
-      portRange: "443",
-      loadBalancingScheme: "EXTERNAL_MANAGED",
-      target: proxy.id,
     });
-
-    new HttpsRedirect(this, "http-redirect", { names, namePart: part, ipAddress: this.address.address });
   }
 
   private backendService(props: GlobalFrontendProps, protocol: NegProtocol): ComputeBackendService {

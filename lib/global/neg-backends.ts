@@ -2,7 +2,6 @@ import type { Construct } from "constructs";
 import { Fn, Op } from "cdktf";
 import { ComputeBackendService, ComputeBackendServiceConfig } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeHealthCheck } from "@cdktf/provider-google/lib/compute-health-check";
-import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import type { LoggingConfig } from "../config/schema";
 import type { ResourceNames } from "../shared/names";
 
@@ -103,15 +102,5 @@ export function addNegBackendService(scope: Construct, props: NegBackendServiceP
         errorMessage: `${props.subject}: the deployed stack of ${group.region} does not serve every zone this load balancer routes to (${group.zones.join(", ")}); deploy that regional stack first.`,
       })),
     },
-  });
-}
-
-/** The TLS policy of every front end: TLS 1.2 or newer, modern ciphers. Created in `scope` as `ssl-policy`. */
-export function addModernSslPolicy(scope: Construct, name: string): ComputeSslPolicy {
-  return new ComputeSslPolicy(scope, "ssl-policy", {
-    name,
-    description: "TLS 1.2 or newer with modern ciphers",
-    profile: "MODERN",
-    minTlsVersion: "TLS_1_2",
   });
 }

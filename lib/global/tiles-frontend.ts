@@ -2,16 +2,14 @@ import { Construct } from "constructs";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
-import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
 import { regionCode, ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsRedirect } from "./https-redirect";
-import { ManagedCertificate } from "./managed-certificate";
-import { addModernSslPolicy, addNegBackendService, NegProtocol } from "./neg-backends";
+import { addHttpsEntry } from "./https-entry";
+import type { ManagedCertificate } from "./managed-certificate";
+import { addNegBackendService, NegProtocol } from "./neg-backends";
 
 export interface TilesFrontendProps {
   readonly project: string;
@@ -94,7 +92,6 @@ export class TilesFrontend extends Construct {
       edge: true,
     });
 
-    const sslPolicy = addModernSslPolicy(this, names.of(part, "ssl-policy"));
 
     this.backendBucket = new ComputeBackendBucket(this, "tiles", {
       name: names.of(part, "tiles"),
@@ -136,31 +133,15 @@ export class TilesFrontend extends Construct {
       pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
     });
 
-    this.certificate = new ManagedCertificate(this, "tls", {
+    this.certificate = addHttpsEntry(this, {
+      project: props.project,
       names,
       namePart: part,
-      project: props.project,
       host: props.host,
       managedZone: props.managedZone,
-    });
-
-    const proxy = new ComputeTargetHttpsProxy(this, "https-proxy", {
-      name: names.of(part, "https-proxy"),
       urlMap: this.urlMap.id,
-      sslPolicy: sslPolicy.id,
-      certificateMap: this.certificate.mapReference,
-    });
-
-    new ComputeGlobalForwardingRule(this, "https-forwarding-rule", {
-      name: names.of(part, "https-rule"),
       ipAddress: this.address.address,
-      ipProtocol: "TCP",
-      portRange: "443",
-      loadBalancingScheme: "EXTERNAL_MANAGED",
-      target: proxy.id,
     });
-
-    new HttpsRedirect(this, "http-redirect", { names, namePart: part, ipAddress: this.address.address });
   }
 
   private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: NegProtocol, title: string, part: string): ComputeBackendService {
