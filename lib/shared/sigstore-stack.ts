@@ -9,10 +9,10 @@ import {
   TerraformElement,
   TerraformOutput,
   TerraformStack,
-  Tokenization,
 } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import type { BackendConfig } from "../config/schema";
+import { fastResolve } from "./fast-resolve";
 
 /** Terraform that understands `removed` blocks (1.7; OpenTofu 1.10 for their `lifecycle`). */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.7";
@@ -80,7 +80,7 @@ export abstract class SigstoreStack extends TerraformStack {
     const cache = !this.node.findAll().some((c) => Aspects.of(c).all.length > 0);
     this.prepared.clear();
     for (const element of this.elements()) {
-      const resolved = Tokenization.resolve(element.toTerraform(), { scope: this, preparing: true, resolver: RESOLVER });
+      const resolved = fastResolve(element.toTerraform(), { scope: this, preparing: true, resolver: RESOLVER });
       if (cache) this.prepared.set(element, resolved);
     }
   }
@@ -93,7 +93,7 @@ export abstract class SigstoreStack extends TerraformStack {
    * checks this output against cdktf's own toTerraform.
    */
   toTerraform(): any {
-    const resolve = (value: unknown) => Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER });
+    const resolve = (value: unknown) => fastResolve(value, { scope: this, preparing: false, resolver: RESOLVER }) as Record<string, unknown>;
     const elements = this.elements();
     const rawOverrides = (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
     const metadata: Record<string, unknown> = {
