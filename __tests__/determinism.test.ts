@@ -4,6 +4,7 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseConfig } from "../lib/config/load";
 import { exampleConfig, REPO_ROOT, StackJson, synthDeployment } from "./helpers/synth";
+import { appCommand } from "./helpers/app-command";
 
 /** Copies what synth needs into `dir`, sharing node_modules through a symlink. */
 function checkout(dir: string): void {
@@ -37,7 +38,7 @@ describe("synthesized output", () => {
       delete env.SIGSTORE_CONFIG;
       for (const dir of [a, b]) {
         checkout(dir);
-        execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: dir, env });
+        execFileSync(appCommand().file, appCommand().args, { cwd: dir, env });
       }
       const treeA = readTree(path.join(a, "cdktf.out"));
       const treeB = readTree(path.join(b, "cdktf.out"));

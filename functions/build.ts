@@ -1,6 +1,6 @@
 // Bundles the deployable functions into single deterministic files and
 // packages them as deterministic zips. Used at synth time (cached by the hash
-// of the sources) and from the command line: `npx tsx functions/build.ts`.
+// of the sources) and from the command line: `npx sucrase-node functions/build.ts`.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";

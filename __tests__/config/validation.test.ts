@@ -4,6 +4,7 @@ import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { ConfigError, loadConfigFile, parseConfig } from "../../lib/config/load";
 import { baseConfig, EXAMPLE_CONFIG, REPO_ROOT, withConfig } from "../helpers/synth";
+import { appCommand } from "../helpers/app-command";
 
 /** The problems parseConfig reports for an input, as "path: message" lines. */
 function problems(input: unknown): string[] {
@@ -170,7 +171,7 @@ describe("synth with a bad configuration", () => {
     const configFile = path.join(dir, "bad.yaml");
     const outdir = path.join(dir, "out");
     fs.writeFileSync(configFile, fs.readFileSync(EXAMPLE_CONFIG, "utf8").replace("domain: sigstore.example.com.", "domain: sigstore.example.com"));
-    const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    const run = spawnSync(appCommand().file, appCommand().args, {
       cwd: REPO_ROOT,
       env: { ...process.env, SIGSTORE_CONFIG: configFile, CDKTF_OUTDIR: outdir },
       encoding: "utf8",
@@ -179,7 +180,7 @@ describe("synth with a bad configuration", () => {
     expect(run.stderr).toContain('dns.domain: "sigstore.example.com" must end with a trailing dot');
     expect(fs.existsSync(outdir)).toBe(false);
     // The same command with the good file does write stacks, so the check above is meaningful.
-    execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    execFileSync(appCommand().file, appCommand().args, {
       cwd: REPO_ROOT,
       env: { ...process.env, SIGSTORE_CONFIG: EXAMPLE_CONFIG, CDKTF_OUTDIR: outdir },
     });

@@ -63,7 +63,7 @@ describe("function bundles", () => {
     // fflate stamps entries in local time; a fresh process per zone shows the bytes do not depend on it.
     const script = 'const b = require("./functions/build.ts"); process.stdout.write(b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })));';
     const hashes = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
-      execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString(),
+      execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString(),
     );
     expect(new Set(hashes).size).toBe(1);
     expect(hashes[0]).toBe(sha256(deterministicZip({ "a.js": new Uint8Array([1]), "b.js": new Uint8Array([2]) })));
