@@ -118,15 +118,15 @@ const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
 console.log("Synthesis of the example deployment (3 regions), cold: the cdktf.json app in a fresh process");
 console.log(`  synth incl. TypeScript loader and module loading ${fmt(coldMs)} ms (median of 5)`);
 console.log(`  baseline: require('@cdktf/provider-google') root, fresh process ${fmt(baselineMs)} ms (median of 5)`);
-console.log(`  ratio synth / baseline ${fmt(ratio)}      target <= 0.5: ${verdict(ratio <= 0.5)}`);
+console.log(`  ratio synth / baseline ${ratio.toFixed(2).padStart(8)}      target <= 0.5: ${verdict(ratio <= 0.5)}`);
 console.log("");
 console.log("Warm synth time by number of regions (median)");
 for (const s of scaling) console.log(`  ${String(s.regions).padStart(2)} regions ${fmt(s.ms)} ms`);
 console.log(`  per added region (slope, 1 to 30) ${fmt(perRegionMs)} ms   target < 30 ms: ${verdict(perRegionMs < 30)}`);
 console.log("");
 console.log("Peak memory (max RSS)");
-console.log(`  cold synth of the example ${fmt(coldRssMb)} MB   ratio to baseline ${fmt(coldRssMb / baselineRssMb)}`);
-console.log(`  this process, after 30 regions ${fmt(peakRssMb)} MB   ratio to baseline ${fmt(peakRssMb / baselineRssMb)}`);
+console.log(`  cold synth of the example ${fmt(coldRssMb)} MB   ratio to baseline ${(coldRssMb / baselineRssMb).toFixed(2)}`);
+console.log(`  this process, after 30 regions ${fmt(peakRssMb)} MB   ratio to baseline ${(peakRssMb / baselineRssMb).toFixed(2)}`);
 console.log(`  baseline process ${fmt(baselineRssMb)} MB`);
 
 // Dex JWKS merger: what each invocation does, on 10 regions x 5 real keys.
