@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
-import { preventDestroy } from "../shared/protection";
 import type { RegionalContext } from "./context";
+import { addSigningKeySecret } from "./signing-key-secret";
 import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-database";
 
 /** Where the CT log chart runs its front end (release with the scaffold's `fullnameOverride: ctlog`). */
@@ -60,21 +59,10 @@ export class CtLog extends Construct {
       kubernetes: { workloadPool: props.workloadPool, ...CTLOG_KUBERNETES },
     });
 
-    this.privateKey = preventDestroy(
-      new SecretManagerSecret(this, "private-key", {
-        project: context.project,
-        secretId: `${context.names.of("ctlog", context.region)}-private-key`,
-        // The key stays in the region whose log signs with it.
-        replication: { userManaged: { replicas: [{ location: context.region }] } },
-        // A destroyed version (a mistaken rotation) stays restorable for 30 days.
-        versionDestroyTtl: "2592000s",
-        deletionProtection: true,
-      }),
-    );
-    new SecretManagerSecretIamMember(this, "private-key-accessor", {
-      secretId: this.privateKey.id,
-      role: "roles/secretmanager.secretAccessor",
-      member: this.serviceAccount.member,
+    this.privateKey = addSigningKeySecret(this, "private-key", {
+      context,
+      secretId: `${context.names.of("ctlog", context.region)}-private-key`,
+      reader: this.serviceAccount,
     });
 
     this.treeInstance = props.database.ctlogInstance;

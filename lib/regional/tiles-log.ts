@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { dependable, ITerraformDependable, Token } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SpannerDatabase } from "@cdktf/provider-google/lib/spanner-database";
 import { SpannerDatabaseIamMember } from "@cdktf/provider-google/lib/spanner-database-iam-member";
 import { SpannerInstance } from "@cdktf/provider-google/lib/spanner-instance";
@@ -13,6 +12,7 @@ import { regionCode } from "../shared/names";
 import { preventDestroy } from "../shared/protection";
 import { TerraformData } from "../shared/terraform-data";
 import type { RegionalContext } from "./context";
+import { addSigningKeySecret } from "./signing-key-secret";
 
 /** The two Tessera-based logs: Rekor v2 (rekor-tiles) and TesseraCT (ctlog-tiles). */
 export type TilesLogKind = "rekor" | "ctlog";
@@ -316,23 +316,7 @@ export class TilesLog extends Construct {
   }
 
   private keySecret(id: string, secretId: string): SecretManagerSecret {
-    const secret = preventDestroy(
-      new SecretManagerSecret(this, id, {
-        project: this.context.project,
-        secretId,
-        // The key stays in the region of the log that signs with it.
-        replication: { userManaged: { replicas: [{ location: this.context.region }] } },
-        // A destroyed version (a mistaken rotation) stays restorable for 30 days.
-        versionDestroyTtl: "2592000s",
-        deletionProtection: true,
-      }),
-    );
-    new SecretManagerSecretIamMember(this, `${id}-accessor`, {
-      secretId: secret.id,
-      role: "roles/secretmanager.secretAccessor",
-      member: this.serviceAccount.member,
-    });
-    return secret;
+    return addSigningKeySecret(this, id, { context: this.context, secretId, reader: this.serviceAccount });
   }
 
   /** Spanner instance id (for monitoring and the database paths). */
