@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
-import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
@@ -62,13 +62,6 @@ export class GlobalFrontend extends Construct {
       throw new Error(`GlobalFrontend ${service.id}: at least one region must provide backends`);
     }
 
-    this.address = new ComputeGlobalAddress(this, "address", {
-      name: names.of(part, "global-ip"),
-      description: `${service.title} global load balancer`,
-      addressType: "EXTERNAL",
-      ipVersion: "IPV4",
-    });
-
     this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
       name: names.of(part, "armor"),
       description: `Cloud Armor policy of ${service.title}`,
@@ -103,15 +96,15 @@ export class GlobalFrontend extends Construct {
       ],
     });
 
-    this.certificate = addHttpsEntry(this, {
+    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
       project: props.project,
       names,
       namePart: part,
       host: props.host,
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
-      ipAddress: this.address.address,
-    });
+      title: service.title,
+    }));
   }
 
   private backendService(props: GlobalFrontendProps, protocol: NegProtocol): ComputeBackendService {

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
@@ -17,19 +18,26 @@ export interface HttpsEntryProps {
   readonly managedZone: string;
   /** URL map the HTTPS proxy serves. */
   readonly urlMap: string;
-  /** The load balancer's global address. */
-  readonly ipAddress: string;
+  /** What the front end serves, for the address's description. */
+  readonly title: string;
 }
 
 /**
- * How every public front end takes its traffic: a Certificate Manager
- * certificate for its host, TLS 1.2 or newer with modern ciphers on port 443,
- * and port 80 answering with a redirect to HTTPS. The resources are created in
- * `scope` (ids `ssl-policy`, `tls`, `https-proxy`, `https-forwarding-rule`,
- * `http-redirect`), so front ends keep their Terraform addresses.
+ * How every public front end takes its traffic: a global IPv4 address, a
+ * Certificate Manager certificate for its host, TLS 1.2 or newer with modern
+ * ciphers on port 443, and port 80 answering with a redirect to HTTPS. The
+ * resources are created in `scope` (ids `address`, `ssl-policy`, `tls`,
+ * `https-proxy`, `https-forwarding-rule`, `http-redirect`), so front ends keep
+ * their Terraform addresses.
  */
-export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): ManagedCertificate {
+export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): { address: ComputeGlobalAddress; certificate: ManagedCertificate } {
   const { names, namePart } = props;
+  const address = new ComputeGlobalAddress(scope, "address", {
+    name: names.of(namePart, "global-ip"),
+    description: `${props.title} global load balancer`,
+    addressType: "EXTERNAL",
+    ipVersion: "IPV4",
+  });
   const sslPolicy = new ComputeSslPolicy(scope, "ssl-policy", {
     name: names.of(namePart, "ssl-policy"),
     description: "TLS 1.2 or newer with modern ciphers",
@@ -54,13 +62,13 @@ export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): Managed
 
   new ComputeGlobalForwardingRule(scope, "https-forwarding-rule", {
     name: names.of(namePart, "https-rule"),
-    ipAddress: props.ipAddress,
+    ipAddress: address.address,
     ipProtocol: "TCP",
     portRange: "443",
     loadBalancingScheme: "EXTERNAL_MANAGED",
     target: proxy.id,
   });
 
-  new HttpsRedirect(scope, "http-redirect", { names, namePart, ipAddress: props.ipAddress });
-  return certificate;
+  new HttpsRedirect(scope, "http-redirect", { names, namePart, ipAddress: address.address });
+  return { address, certificate };
 }

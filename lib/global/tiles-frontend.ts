@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
-import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
@@ -73,13 +73,6 @@ export class TilesFrontend extends Construct {
     const part = `${spec.chart}-${log.shard}-${regionCode(log.region)}`;
     const title = `${spec.title} ${log.shard} (${log.region})`;
 
-    this.address = new ComputeGlobalAddress(this, "address", {
-      name: names.of(part, "global-ip"),
-      description: `${title} global load balancer`,
-      addressType: "EXTERNAL",
-      ipVersion: "IPV4",
-    });
-
     this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
       name: names.of(part, "armor"),
       description: `Cloud Armor policy of the ${title} write path`,
@@ -133,15 +126,15 @@ export class TilesFrontend extends Construct {
       pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
     });
 
-    this.certificate = addHttpsEntry(this, {
+    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
       project: props.project,
       names,
       namePart: part,
       host: props.host,
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
-      ipAddress: this.address.address,
-    });
+      title: title,
+    }));
   }
 
   private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: NegProtocol, title: string, part: string): ComputeBackendService {
