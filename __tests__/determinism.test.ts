@@ -33,12 +33,13 @@ describe("synthesized output", () => {
     const b = path.join(root, "some", "much", "deeper", "checkout-b");
     try {
       // Synthesize exactly as `cdktf synth` does: default output directory, in the checkout.
+      const app = appCommand();
       const env = { ...process.env };
       delete env.CDKTF_OUTDIR;
       delete env.SIGSTORE_CONFIG;
       for (const dir of [a, b]) {
         checkout(dir);
-        execFileSync(appCommand().file, appCommand().args, { cwd: dir, env });
+        execFileSync(app.file, app.args, { cwd: dir, env });
       }
       const treeA = readTree(path.join(a, "cdktf.out"));
       const treeB = readTree(path.join(b, "cdktf.out"));

@@ -40,15 +40,16 @@ function median(values: number[]): number {
 }
 
 /** The app command from cdktf.json, run in a fresh process with the clock preloaded: [ms, maxRSS MB]. */
+const APP: string = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app;
+const [APP_PROGRAM, ...APP_ARGS] = APP.split(/\s+/);
+if (APP_PROGRAM !== "node") throw new Error(`cdktf.json app must start with "node": ${APP}`);
+
 function coldSynth(): [number, number] {
-  const app: string = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app;
-  const [program, ...args] = app.split(/\s+/);
-  if (program !== "node") throw new Error(`cdktf.json app must start with "node": ${app}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cold-"));
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: path.join(dir, "out"), BENCH_CLOCK_FILE: path.join(dir, "clock.json") };
     delete env.SIGSTORE_CONFIG; // the shipped example
-    execFileSync(process.execPath, ["--require", path.join(__dirname, "start-clock.js"), ...args], { cwd: ROOT, env, stdio: "inherit" });
+    execFileSync(process.execPath, ["--require", path.join(__dirname, "start-clock.js"), ...APP_ARGS], { cwd: ROOT, env, stdio: "inherit" });
     return JSON.parse(fs.readFileSync(env.BENCH_CLOCK_FILE!, "utf8"));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

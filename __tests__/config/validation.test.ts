@@ -171,7 +171,8 @@ describe("synth with a bad configuration", () => {
     const configFile = path.join(dir, "bad.yaml");
     const outdir = path.join(dir, "out");
     fs.writeFileSync(configFile, fs.readFileSync(EXAMPLE_CONFIG, "utf8").replace("domain: sigstore.example.com.", "domain: sigstore.example.com"));
-    const run = spawnSync(appCommand().file, appCommand().args, {
+    const app = appCommand();
+    const run = spawnSync(app.file, app.args, {
       cwd: REPO_ROOT,
       env: { ...process.env, SIGSTORE_CONFIG: configFile, CDKTF_OUTDIR: outdir },
       encoding: "utf8",
@@ -180,7 +181,7 @@ describe("synth with a bad configuration", () => {
     expect(run.stderr).toContain('dns.domain: "sigstore.example.com" must end with a trailing dot');
     expect(fs.existsSync(outdir)).toBe(false);
     // The same command with the good file does write stacks, so the check above is meaningful.
-    execFileSync(appCommand().file, appCommand().args, {
+    execFileSync(app.file, app.args, {
       cwd: REPO_ROOT,
       env: { ...process.env, SIGSTORE_CONFIG: EXAMPLE_CONFIG, CDKTF_OUTDIR: outdir },
     });
