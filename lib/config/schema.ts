@@ -119,6 +119,72 @@ function optionalShape<T extends { [key: string]: z.ZodDefault<z.ZodType> }>(sha
   return strict(optional as { [K in keyof T]: z.ZodOptional<ReturnType<T[K]["removeDefault"]>> });
 }
 
+/** PEM certificates, concatenated. */
+const pemChain = z.string().regex(/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/, {
+  error: "must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+});
+
+/** Issuer types of Fulcio's configuration (config.IssuerType) that this library writes. */
+export const FULCIO_ISSUER_TYPES = ["email", "github-workflow", "gitlab-pipeline", "buildkite-job", "kubernetes", "spiffe", "uri", "username"] as const;
+
+const httpsUrl = z.string().refine((u) => {
+  try {
+    const url = new URL(u.replace(/\*/g, "wildcard"));
+    return url.protocol === "https:" && !u.endsWith("/") && url.search === "" && url.hash === "";
+  } catch {
+    return false;
+  }
+}, { error: (issue) => `"${String(issue.input)}" must be an https:// URL without a trailing slash, query or fragment (Fulcio matches the token's iss exactly)` });
+
+const fulcioIssuerSchema = strict({
+  /** The issuer URL exactly as in the tokens' `iss` (https). A `*` makes it a MetaIssuers pattern. */
+  issuerUrl: httpsUrl,
+  /** How Fulcio maps the token to a certificate identity. */
+  type: z.enum(FULCIO_ISSUER_TYPES, { error: `must be one of ${FULCIO_ISSUER_TYPES.join(", ")}` }),
+  /** Audience the tokens carry. @default "sigstore" */
+  clientId: z.string().min(1).default("sigstore"),
+  /** Type "spiffe": the SPIFFE trust domain the issuer (a SPIRE OIDC discovery provider) speaks for. */
+  spiffeTrustDomain: z.string().regex(/^[a-z0-9._-]+$/, { error: 'must be a SPIFFE trust domain such as "prod.example.com"' }).optional(),
+  /** Types "uri" and "username": the domain identities are scoped to. */
+  subjectDomain: z.string().min(1).optional(),
+});
+
+const fulcioIssuersSchema = z.array(fulcioIssuerSchema).superRefine((issuers, ctx) => {
+  const seen = new Map<string, number>();
+  issuers.forEach((issuer, i) => {
+    const first = seen.get(issuer.issuerUrl);
+    if (first !== undefined) ctx.addIssue({ code: "custom", path: [i, "issuerUrl"], message: `issuer "${issuer.issuerUrl}" is already listed at issuers[${first}]` });
+    else seen.set(issuer.issuerUrl, i);
+    if (issuer.type === "spiffe" && !issuer.spiffeTrustDomain) {
+      ctx.addIssue({ code: "custom", path: [i, "spiffeTrustDomain"], message: 'type "spiffe" needs spiffeTrustDomain (the trust domain of the SPIRE server behind this issuer)' });
+    }
+    if (issuer.type !== "spiffe" && issuer.spiffeTrustDomain !== undefined) {
+      ctx.addIssue({ code: "custom", path: [i, "spiffeTrustDomain"], message: `spiffeTrustDomain applies only to type "spiffe", not "${issuer.type}"` });
+    }
+    if ((issuer.type === "uri" || issuer.type === "username") && !issuer.subjectDomain) {
+      ctx.addIssue({ code: "custom", path: [i, "subjectDomain"], message: `type "${issuer.type}" needs subjectDomain` });
+    }
+  });
+});
+
+export const DEX_CONNECTOR_TYPES = ["github", "google", "microsoft", "gitlab", "oidc"] as const;
+
+const dexConnectorSchema = strict({
+  /** Connector id (Dex's connector_id claim). */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a short lowercase id such as \"github\"" }),
+  type: z.enum(DEX_CONNECTOR_TYPES, { error: `must be one of ${DEX_CONNECTOR_TYPES.join(", ")}` }),
+  /** Name on Dex's login page. */
+  name: z.string().min(1),
+  /** OAuth client id at the upstream provider (not secret). */
+  clientId: z.string().min(1),
+  /** Name of the connector secret (regional.dex.connectorSecrets) that holds the client secret. */
+  clientSecret: z.string().min(1),
+  /** Further connector settings as Dex takes them (e.g. { orgs: [...] } for GitHub); never secrets. */
+  config: z.record(z.string(), z.unknown()).default({}).refine((c) => !("clientSecret" in c) && !("clientID" in c) && !("redirectURI" in c), {
+    error: "must not set clientID, clientSecret or redirectURI: they come from clientId, clientSecret (a Secret Manager secret) and the Dex host",
+  }),
+});
+
 const regionalSchema = strict({
   network: strict(networkShape).prefault({}),
   gke: strict(gkeShape).prefault({}),
@@ -136,11 +202,48 @@ const regionalSchema = strict({
   fulcio: strict({
     /** "kms": a KMS-held intermediate key (Fulcio's kmsca); "privateca": a Certificate Authority Service pool. */
     ca: z.enum(["kms", "privateca"]).default("kms"),
+    /**
+     * Identity issuers Fulcio accepts besides the deployment's own Dex, in
+     * every region. Written into Fulcio's configuration (OIDCIssuers, or
+     * MetaIssuers for wildcard URLs).
+     */
+    issuers: fulcioIssuersSchema.default([]),
+    /** Whether Fulcio accepts tokens of the deployment's Dex (`https://<dex host>/auth`, type email). @default true */
+    acceptDex: z.boolean().default(true),
+    /**
+     * PEM chain (intermediate first, root last) of each region's KMS
+     * intermediate, by region (ca "kms"): public certificates, signed offline
+     * once the region's key exists. Until it is set, the region's Fulcio
+     * release is not installed.
+     */
+    certificateChains: z.record(z.string().regex(REGION), pemChain).default({}),
+  }).prefault({}),
+  tsa: strict({
+    /** PEM chain (signing certificate first) of each region's timestamp key, by region. Until it is set, the region's TSA release is not installed. */
+    certificateChains: z.record(z.string().regex(REGION), pemChain).default({}),
+    /** Each region's Tink keyset, encrypted with the region's TSA key-encryption key (base64), by region (signer "tink"). */
+    encryptedKeysets: z.record(z.string().regex(REGION), z.string().regex(/^[A-Za-z0-9+/=\s]+$/, { error: "must be the base64 encrypted Tink keyset" })).default({}),
   }).prefault({}),
   dex: strict({
     /** Secret Manager secrets the Dex chart reads (OIDC connector client secrets), created empty. */
     connectorSecrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default(["github-client-secret", "google-client-secret"]),
-  }).prefault({}),
+    /** Upstream identity providers; each names its client secret among connectorSecrets (the value never enters configuration or state). */
+    connectors: z.array(dexConnectorSchema).default([]),
+  }).prefault({}).superRefine((dex, ctx) => {
+    const ids = new Map<string, number>();
+    dex.connectors.forEach((connector, i) => {
+      const first = ids.get(connector.id);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["connectors", i, "id"], message: `connector id "${connector.id}" is already used by connectors[${first}]` });
+      else ids.set(connector.id, i);
+      if (!dex.connectorSecrets.includes(connector.clientSecret)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["connectors", i, "clientSecret"],
+          message: `"${connector.clientSecret}" is not one of regional.dex.connectorSecrets (${dex.connectorSecrets.join(", ") || "none"}); add it there so its Secret Manager secret exists`,
+        });
+      }
+    });
+  }),
   bastion: strict({
     enabled: z.boolean().default(false),
     machineType: z.string().min(1).default("e2-small"),
@@ -599,3 +702,5 @@ export type ProjectConfig = SigstoreConfig["project"];
 export type MonitoringConfig = SigstoreConfig["monitoring"];
 export type DexJwksConfig = SigstoreConfig["dexJwks"];
 export type TilesLogConfig = SigstoreConfig["tiles"]["rekor"];
+export type FulcioIssuerConfig = RegionalSettings["fulcio"]["issuers"][number];
+export type DexConnectorConfig = RegionalSettings["dex"]["connectors"][number];

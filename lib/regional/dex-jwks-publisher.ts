@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
-import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { PUBLISHER_ENV, PUBLISHER_HEALTH_PATHS, PUBLISHER_HEALTH_PORT } from "../../functions/jwks-publisher/src/contract";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import type { RegionalContext } from "./context";
+import { ManifestsRelease } from "./workloads/release";
 
 /** Kubernetes names of the publisher (it runs in Dex's namespace, next to Dex). */
 export const JWKS_PUBLISHER_KUBERNETES = { serviceAccount: "jwks-publisher", app: "jwks-publisher" } as const;
@@ -28,6 +28,8 @@ export interface DexJwksPublisherProps {
   readonly namespace?: string;
   /** Dex's key set URL inside the cluster. @default "http://dex.<namespace>.svc.cluster.local:5556/auth/keys" */
   readonly dexKeysUrl?: string;
+  /** What the publisher is deployed after: Dex's release, so it starts next to a Dex that exists. @default none */
+  readonly after?: ITerraformDependable[];
 }
 
 /**
@@ -41,6 +43,8 @@ export interface DexJwksPublisherProps {
 export class DexJwksPublisher extends Construct {
   readonly serviceAccount: WorkloadIdentityServiceAccount;
   readonly deployment: DeploymentV1;
+  /** The disruption budget (a release of a local chart: the provider has no unhealthyPodEvictionPolicy). */
+  readonly disruptionBudget: ManifestsRelease;
 
   constructor(scope: Construct, id: string, props: DexJwksPublisherProps) {
     super(scope, id);
@@ -76,6 +80,7 @@ export class DexJwksPublisher extends Construct {
 
     const pollMs = props.pollIntervalSeconds * 1000;
     this.deployment = new DeploymentV1(this, "deployment", {
+      dependsOn: props.after,
       metadata: { name: JWKS_PUBLISHER_KUBERNETES.app, namespace, labels },
       spec: {
         // Two replicas in different zones: a drained node must not widen the
@@ -111,10 +116,12 @@ export class DexJwksPublisher extends Construct {
                   privileged: false,
                   capabilities: { drop: ["ALL"] },
                 },
-                // Live while the loop runs; ready while Dex answers. A Dex outage
-                // must not restart the publisher, which cannot fix it.
+                // Live and ready while the poll loop runs. Readiness does not wait for a
+                // successful upload: the incoming bucket belongs to the global stack, which
+                // a brand-new deployment applies after this one, so the rollout wait would
+                // time out. Stale uploads are the merger's staleness alert's business.
                 livenessProbe: { httpGet: { path: PUBLISHER_HEALTH_PATHS.live, port: "health" }, periodSeconds: 10, failureThreshold: 6 },
-                readinessProbe: { httpGet: { path: PUBLISHER_HEALTH_PATHS.ready, port: "health" }, periodSeconds: 5 },
+                readinessProbe: { httpGet: { path: PUBLISHER_HEALTH_PATHS.live, port: "health" }, periodSeconds: 5 },
                 volumeMount: [{ name: "code", mountPath: "/app", readOnly: true }],
               },
             ],
@@ -124,9 +131,19 @@ export class DexJwksPublisher extends Construct {
       },
     });
 
-    new PodDisruptionBudgetV1(this, "disruption-budget", {
-      metadata: { name: JWKS_PUBLISHER_KUBERNETES.app, namespace, labels },
-      spec: { minAvailable: "1", selector: { matchLabels: labels } },
+    // AlwaysAllow: an unready publisher (e.g. Dex down) must never block a node drain or upgrade.
+    this.disruptionBudget = new ManifestsRelease(this, "disruption-budget", {
+      name: `${JWKS_PUBLISHER_KUBERNETES.app}-pdb`,
+      namespace,
+      dependsOn: [this.deployment],
+      objects: [
+        {
+          apiVersion: "policy/v1",
+          kind: "PodDisruptionBudget",
+          metadata: { name: JWKS_PUBLISHER_KUBERNETES.app, namespace, labels },
+          spec: { minAvailable: 1, selector: { matchLabels: labels }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        },
+      ],
     });
   }
 }

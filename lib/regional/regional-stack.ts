@@ -13,7 +13,7 @@ import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
 import type { RegionalContext } from "./context";
 import { CtLog } from "./ctlog";
-import { Dex } from "./dex";
+import { Dex, DEX_KUBERNETES } from "./dex";
 import { DexJwksPublisher } from "./dex-jwks-publisher";
 import { Fulcio } from "./fulcio";
 import { GkeCluster } from "./gke";
@@ -27,6 +27,7 @@ import { TimestampAuthority } from "./timestamp";
 import { TrillianDatabase } from "./trillian-database";
 import { TilesLog, TilesLogKind } from "./tiles-log";
 import { TufRepository } from "./tuf";
+import { RegionalWorkloads } from "./workloads/regional-workloads";
 
 export interface RegionalStackProps {
   readonly config: SigstoreConfig;
@@ -80,6 +81,8 @@ export class RegionalStack extends SigstoreStack {
   readonly tilesLogs: { readonly [K in TilesLogKind]?: TilesLog };
   /** Publishes this region's Dex keys, when keys are aggregated. */
   readonly jwksPublisher?: DexJwksPublisher;
+  /** The Sigstore services as Helm releases. */
+  readonly workloads: RegionalWorkloads;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const id = RegionalStack.idOf(props.region.region);
@@ -181,12 +184,28 @@ export class RegionalStack extends SigstoreStack {
     }
     this.tilesLogs = tilesLogs;
 
+    // Dex runs in this namespace; the key publisher runs next to it.
+    const dexNamespace = new NamespaceV1(this, "dex-namespace", {
+      metadata: { name: DEX_KUBERNETES.namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+    });
+    this.workloads = new RegionalWorkloads(this, "workloads", {
+      config,
+      region: props.region,
+      context,
+      endpoints,
+      fulcio: this.fulcio,
+      timestampAuthority: this.timestampAuthority,
+      dex: this.dex,
+      dexNamespace: { name: dexNamespace.metadata.name, resource: dexNamespace },
+      database: this.database,
+      rekor: this.rekor,
+      ctlog: this.ctlog,
+      tilesLogs,
+    });
+
     if (aggregatesDexKeys(config)) {
-      // Dex runs in this namespace; the publisher runs next to it.
-      const dexNamespace = new NamespaceV1(this, "dex-namespace", {
-        metadata: { name: "dex-system", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
-      });
       this.jwksPublisher = new DexJwksPublisher(this, "dex-jwks-publisher", {
+        after: [this.workloads.dex.chart.release],
         context,
         workloadPool,
         namespace: dexNamespace.metadata.name,

@@ -1,0 +1,63 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import { CTLOG_KUBERNETES, CtLog } from "../ctlog";
+import { FULCIO_KUBERNETES } from "../fulcio";
+import { trillianKubernetes } from "../trillian-database";
+import { CHARTS, sigstoreImage } from "./charts";
+import { ChartRelease } from "./release";
+import { TRILLIAN_RPC_PORT } from "./trillian";
+import { CtLogValues, workloadIdentityAccount } from "./values";
+
+/** Where the createtree job publishes the CT log's tree id. */
+export const CTLOG_TREE_CONFIG_MAP = { namespace: CTLOG_KUBERNETES.namespace, name: "ctlog-config", key: "treeID" } as const;
+
+/** URL path prefix of the CT log (`createctconfig.logPrefix`), under which Fulcio submits. */
+export const CTLOG_PREFIX = "sigstore";
+
+/** In-cluster URL Fulcio submits precertificates to. */
+export const CTLOG_IN_CLUSTER_URL = `http://${CTLOG_KUBERNETES.serviceAccount}.${CTLOG_KUBERNETES.namespace}.svc/${CTLOG_PREFIX}`;
+
+/** In-cluster URL of Fulcio, where createctconfig reads the roots the log accepts. */
+export const FULCIO_IN_CLUSTER_URL = `http://${FULCIO_KUBERNETES.serviceAccount}.${FULCIO_KUBERNETES.namespace}.svc`;
+
+export interface CtLogReleaseProps {
+  readonly ctlog: CtLog;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The CT log front end (ct_server) on the region's Trillian. Its jobs are the
+ * scaffolding's gates: createtree makes the Trillian tree and writes the id to
+ * `ctlog-config`; createctconfig waits for it, reads Fulcio's roots and writes
+ * the log's configuration. The release waits for both jobs.
+ */
+export class CtLogRelease extends Construct {
+  readonly chart: ChartRelease<CtLogValues>;
+
+  constructor(scope: Construct, id: string, props: CtLogReleaseProps) {
+    super(scope, id);
+    const images = CHARTS.ctlog.images;
+    const trillian = trillianKubernetes();
+    const values: CtLogValues = {
+      namespace: { create: false, name: CTLOG_KUBERNETES.namespace },
+      fullnameOverride: CTLOG_KUBERNETES.serviceAccount,
+      server: {
+        image: sigstoreImage(images.server),
+        serviceAccount: workloadIdentityAccount(CTLOG_KUBERNETES.serviceAccount, props.ctlog.serviceAccount.email),
+        ingress: { enabled: false },
+        ingresses: [],
+        service: { annotations: {} },
+      },
+      createtree: { enabled: true, displayName: "ctlog-tree", image: sigstoreImage(images.createtree) },
+      createctconfig: {
+        enabled: true,
+        image: sigstoreImage(images.createctconfig),
+        initContainerImage: { curl: sigstoreImage(images.curl) },
+        fulcioURL: FULCIO_IN_CLUSTER_URL,
+        logPrefix: CTLOG_PREFIX,
+      },
+      trillian: { namespace: trillian.namespace, logServer: { name: trillian.logServer, portRPC: TRILLIAN_RPC_PORT } },
+    };
+    this.chart = new ChartRelease(this, "chart", { chart: "ctlog", name: "ctlog", namespace: CTLOG_KUBERNETES.namespace, values, dependsOn: props.dependsOn });
+  }
+}
