@@ -196,7 +196,7 @@ export class RegionalStack extends SigstoreStack {
       fulcio: this.fulcio,
       timestampAuthority: this.timestampAuthority,
       dex: this.dex,
-      dexNamespace: { name: dexNamespace.metadata.name, resource: dexNamespace },
+      dexNamespace: { name: DEX_KUBERNETES.namespace, resource: dexNamespace },
       database: this.database,
       rekor: this.rekor,
       ctlog: this.ctlog,

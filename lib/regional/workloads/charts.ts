@@ -26,12 +26,6 @@ export interface ChartSpec {
   readonly version: string;
   /** Images the library sets, by the chart's name for them. */
   readonly images: { readonly [name: string]: PinnedImage };
-  /**
-   * Value paths the chart's templates read but its values.yaml does not list
-   * (read in the templates at the pinned commit). Anything else the library
-   * sets must exist in values.yaml, or Helm would silently ignore a typo.
-   */
-  readonly templateOnlyValues: readonly string[];
 }
 
 const SIGSTORE = "https://sigstore.github.io/helm-charts";
@@ -64,18 +58,6 @@ export const CHARTS = {
       curl: image("docker.io/curlimages/curl@sha256:7c12af72ceb38b7432ab85e1a265cff6ae58e06f95539d539b654f2cfa64bb13", "8.21.0"),
       netcat: image("docker.io/subfuzion/netcat@sha256:7e808e84a631d9c2cd5a04f6a084f925ea388e3127553461536c1248c3333c8a", "2024-09-03"),
     },
-    // templates/_helpers.tpl (trillian.*.fullname, trillian.logServer.args) and the deployments.
-    templateOnlyValues: [
-      "fullnameOverride",
-      "logServer.fullnameOverride",
-      "logSigner.fullnameOverride",
-      "mysql.database",
-      "mysql.gcp.cloudsql.iamUsername",
-      "logServer.containerSecurityContext",
-      "logSigner.containerSecurityContext",
-      "logServer.securityContext",
-      "logSigner.securityContext",
-    ],
   },
   rekor: {
     repository: SIGSTORE,
@@ -88,15 +70,6 @@ export const CHARTS = {
       cloudSqlProxy: CLOUD_SQL_PROXY_REKOR,
       curl: CURL_8_17,
     },
-    // templates/server/service.yaml, templates/_helpers.tpl (rekor.server.args, searchIndex.mysql.envCredentials).
-    templateOnlyValues: [
-      "server.service.annotations",
-      "server.fullnameOverride",
-      "mysql.gcp.cloudsql.iamUsername",
-      "server.searchIndex.mysql.envCredentials",
-      "server.containerSecurityContext",
-      "createtree.containerSecurityContext",
-    ],
   },
   ctlog: {
     repository: SIGSTORE,
@@ -108,8 +81,6 @@ export const CHARTS = {
       createctconfig: image("ghcr.io/sigstore/scaffolding/createctconfig@sha256:3a061734c5be610d69830ea1e223bd6a8b86bc262b67ff7409147d7db698df51", "v0.7.31"),
       curl: CURL_8_17,
     },
-    // templates/_helpers.tpl (ctlog.fullname), templates/ctlog-service.yaml.
-    templateOnlyValues: ["fullnameOverride", "server.service.annotations", "server.containerSecurityContext"],
   },
   fulcio: {
     repository: SIGSTORE,
@@ -119,8 +90,6 @@ export const CHARTS = {
       server: image("ghcr.io/sigstore/fulcio@sha256:ef72cf56c64b7455ceda5268d1cc801b92992e7ce36b744b40b7761684d60753", "v1.8.8"),
       curl: CURL_8_17,
     },
-    // templates/fulcio-deployment.yaml (args), templates/_helpers.tpl.
-    templateOnlyValues: ["server.args.kms_resource", "server.args.kms_cert_chain", "server.containerSecurityContext"],
   },
   tsa: {
     repository: SIGSTORE,
@@ -129,7 +98,6 @@ export const CHARTS = {
     images: {
       server: image("ghcr.io/sigstore/timestamp-server@sha256:8637f0482ed1ecb229b44ebd0afc760f6f57114a4d53c6953cf65c00218896b2", "v2.1.0"),
     },
-    templateOnlyValues: ["server.containerSecurityContext"],
   },
   "rekor-tiles": {
     repository: SIGSTORE,
@@ -138,7 +106,6 @@ export const CHARTS = {
     images: {
       gcp: image("ghcr.io/sigstore/rekor-tiles/gcp@sha256:e401cfe033c99ec4ac647f61f51dd1c28d686c227d6c6e250a50a110da3a1559", "v2.3.0"),
     },
-    templateOnlyValues: [],
   },
   "ctlog-tiles": {
     repository: SIGSTORE,
@@ -147,7 +114,6 @@ export const CHARTS = {
     images: {
       gcp: image("ghcr.io/transparency-dev/tesseract/gcp@sha256:37f1e3fb7f511f8c4bacec43e22fb52fb631f77fadb10de8bbf1560594c96fbe", "v0.1.2"),
     },
-    templateOnlyValues: [],
   },
   dex: {
     repository: "https://charts.dexidp.io",
@@ -157,7 +123,6 @@ export const CHARTS = {
       // The chart pins only the tag (v2.44.0); this digest is the one published for it.
       dex: image("ghcr.io/dexidp/dex@sha256:5d0656fce7d453c0e3b2706abf40c0d0ce5b371fb0b73b3cf714d05f35fa5f86", "v2.44.0"),
     },
-    templateOnlyValues: [],
   },
 } as const satisfies { readonly [name: string]: ChartSpec };
 

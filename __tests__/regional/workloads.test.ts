@@ -1,0 +1,411 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020";
+import { App, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import { parse as parseYaml } from "yaml";
+import { addSigstoreDeployment, SigstoreDeployment } from "../../lib/app";
+import { parseConfig } from "../../lib/config/load";
+import type { ChartRelease } from "../../lib/regional/workloads/release";
+import { baseConfig, StackJson, withConfig } from "../helpers/synth";
+
+const CHARTS_DIR = path.join(__dirname, "../fixtures/helm-charts");
+const CHART_DIRS: Record<string, string> = {
+  trillian: "sigstore/trillian",
+  rekor: "sigstore/rekor",
+  ctlog: "sigstore/ctlog",
+  fulcio: "sigstore/fulcio",
+  tsa: "sigstore/tsa",
+  "rekor-tiles": "sigstore/rekor-tiles",
+  "ctlog-tiles": "sigstore/ctlog-tiles",
+  dex: "dexidp/dex",
+};
+const TEMPLATE_ONLY: Record<string, Record<string, string>> = JSON.parse(fs.readFileSync(path.join(CHARTS_DIR, "template-only-values.json"), "utf8"));
+
+function chartFile(chart: string, file: string): string | undefined {
+  const p = path.join(CHARTS_DIR, CHART_DIRS[chart], file);
+  return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
+}
+const chartYaml = (chart: string) => parseYaml(chartFile(chart, "Chart.yaml")!);
+/** Digests the chart's Chart.yaml pins in its artifacthub.io/images annotation. */
+function annotatedDigests(chart: string): Set<string> {
+  const images = chartYaml(chart).annotations?.["artifacthub.io/images"] ?? "";
+  return new Set([...String(images).matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]));
+}
+
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+const SECRET_MARKER = "s3cr3t-client-secret-value";
+const input = withConfig((c) => {
+  c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
+  c.tiles = { ctlog: { region: "europe-west1" } };
+  c.regional = {
+    fulcio: {
+      ca: "kms",
+      certificateChains: { "us-east1": PEM, "europe-west1": PEM },
+      issuers: [
+        { issuerUrl: "https://token.actions.githubusercontent.com", type: "github-workflow" },
+        { issuerUrl: "https://oidc.spire.prod.example.com", type: "spiffe", spiffeTrustDomain: "prod.example.com" },
+      ],
+    },
+    tsa: { certificateChains: { "us-east1": PEM, "europe-west1": PEM }, encryptedKeysets: { "us-east1": "Q2lRQQ==", "europe-west1": "Q2lRQg==" } },
+    dex: {
+      connectorSecrets: ["github-client-secret"],
+      connectors: [{ id: "github", type: "github", name: "GitHub", clientId: "Iv1.abc", clientSecret: "github-client-secret", config: { loadAllGroups: false } }],
+    },
+  };
+}, baseConfig());
+const config = parseConfig(input);
+
+let deployment: SigstoreDeployment;
+const stacks: Record<string, StackJson> = {};
+beforeAll(() => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-workloads-"));
+  try {
+    const app = new App({ outdir });
+    deployment = addSigstoreDeployment(app, config);
+    app.synth();
+    for (const dir of fs.readdirSync(path.join(outdir, "stacks"))) {
+      stacks[dir] = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", dir, "cdk.tf.json"), "utf8"));
+    }
+    // What Terraform would hand to Helm: no secret value anywhere in the output directory.
+    rawOutput = fs.readdirSync(outdir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(outdir, f)).isFile()).map((f) => fs.readFileSync(path.join(outdir, f), "utf8")).join("\n");
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+let rawOutput = "";
+
+const REGIONS = ["us-east1", "europe-west1"];
+const regional = (region: string) => stacks[`regional-${region}`];
+const stackOf = (region: string) => deployment.regions.find((r) => r.region === region)!;
+function chartReleases(region: string): ChartRelease<object>[] {
+  const w = stackOf(region).workloads;
+  return [w.trillian, w.rekor, w.ctlog, w.fulcio, w.timestamp, w.dex, w.tiles.rekor, w.tiles.ctlog].filter((r) => r !== undefined).map((r) => r!.chart as ChartRelease<object>);
+}
+const helmReleases = (region: string) => Object.values(regional(region).resource?.helm_release ?? {}) as any[];
+
+describe("Helm releases per region", () => {
+  it("installs one release per service each region runs, each in its own namespace", () => {
+    const names = (region: string) => helmReleases(region).filter((r) => r.repository).map((r) => `${r.name}@${r.namespace}`).sort();
+    expect(names("us-east1")).toEqual(
+      ["ctlog@ctlog-system", "dex@dex-system", "fulcio@fulcio-system", "rekor-tiles-1@rekor-tiles-system", "rekor@rekor-system", "trillian@trillian-system", "tsa@tsa-system"].sort(),
+    );
+    expect(names("europe-west1")).toEqual(
+      ["ctlog-tiles-1@ctlog-tiles-system", "ctlog@ctlog-system", "dex@dex-system", "fulcio@fulcio-system", "rekor@rekor-system", "trillian@trillian-system", "tsa@tsa-system"].sort(),
+    );
+  });
+
+  it("pins each chart to the version of the reference chart, atomic, waiting for pods and jobs, with a timeout", () => {
+    for (const region of REGIONS) {
+      for (const release of helmReleases(region).filter((r) => r.repository)) {
+        const chart = release.chart as string;
+        expect(release.version).toBe(chartYaml(chart).version);
+        expect(release.repository).toBe(chart === "dex" ? "https://charts.dexidp.io" : "https://sigstore.github.io/helm-charts");
+        expect(release).toMatchObject({ atomic: true, wait: true, wait_for_jobs: true, cleanup_on_fail: true });
+        expect(release.timeout).toBeGreaterThanOrEqual(300);
+        expect(release.values).toHaveLength(1);
+        expect(release.values[0]).toMatch(/^\$\{yamlencode\(/);
+      }
+    }
+  });
+
+  it("sets every image by a digest the chart's own Chart.yaml pins (Dex: by digest, for the chart's appVersion)", () => {
+    let checked = 0;
+    for (const region of REGIONS) {
+      for (const release of chartReleases(region)) {
+        const digests = annotatedDigests(release.chart);
+        walk(release.values, (p, v) => {
+          if (!v || typeof v !== "object" || Array.isArray(v)) return;
+          const o = v as Record<string, unknown>;
+          if (typeof o.registry === "string" && typeof o.repository === "string" && "version" in o) {
+            expect(`${p}: ${o.version}`).toMatch(/: sha256:[0-9a-f]{64}$/);
+            expect(digests.has(String(o.version))).toBe(true);
+            checked++;
+          }
+        });
+        if (release.chart === "dex") {
+          const image = (release.values as any).image;
+          expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+          expect(image.tag).toBe(`v${chartYaml("dex").appVersion}`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("sets only value paths the chart's values.yaml lists (or its templates read, as recorded in the fixture)", () => {
+    for (const region of REGIONS) {
+      for (const release of chartReleases(region)) {
+        const defaults = parseYaml(chartFile(release.chart, "values.yaml")!);
+        const unknown = unknownPaths(release.values, defaults).filter((p) => !(p in (TEMPLATE_ONLY[release.chart] ?? {})));
+        expect({ chart: release.chart, unknown }).toEqual({ chart: release.chart, unknown: [] });
+      }
+    }
+  });
+
+  it("validates each release's values against the chart's values.schema.json", () => {
+    let validated = 0;
+    const validators = new Map<string, ReturnType<Ajv["compile"]>>();
+    for (const region of REGIONS) {
+      for (const release of chartReleases(region)) {
+        const schemaText = chartFile(release.chart, "values.schema.json");
+        if (!schemaText) continue;
+        if (!validators.has(release.chart)) {
+          const { $schema, ...schema } = JSON.parse(schemaText);
+          // The charts' schemas are draft-07 or 2020-12; each is compiled by the matching validator.
+          const ajv = String($schema).includes("2020-12") ? new Ajv2020({ strict: false, allErrors: true }) : new Ajv({ strict: false, allErrors: true });
+          validators.set(release.chart, ajv.compile(schema));
+        }
+        const validate = validators.get(release.chart)!;
+        // Helm validates the chart's defaults coalesced with the release's values.
+        const defaults = parseYaml(chartFile(release.chart, "values.yaml")!);
+        const ok = validate(coalesce(defaults, JSON.parse(JSON.stringify(release.values))));
+        expect({ chart: release.chart, errors: ok ? [] : validate.errors }).toEqual({ chart: release.chart, errors: [] });
+        validated++;
+      }
+    }
+    expect(validated).toBe(12);
+  });
+
+  it("the value-path check catches a misspelt key", () => {
+    const defaults = parseYaml(chartFile("fulcio", "values.yaml")!);
+    expect(unknownPaths({ server: { serviceAcount: { name: "x" } } }, defaults)).toEqual(["server.serviceAcount"]);
+  });
+});
+
+describe("wiring to the stack's resources", () => {
+  const values = (region: string, key: "trillian" | "rekor" | "fulcio" | "timestamp" | "dex" | "ctlog") => (stackOf(region).workloads[key] as any).chart.values;
+
+  it("Trillian reaches Cloud SQL through the Auth Proxy with IAM authentication, each component as its own user", () => {
+    const v = values("us-east1", "trillian");
+    expect(v.mysql.enabled).toBe(false);
+    expect(v.mysql.gcp.enabled).toBe(true);
+    expect(v.mysql.gcp.cloudsql.iamUsername).toBe("sigstore-logserver-use1");
+    expect(v.mysql.gcp.cloudsql.unixDomainSocket.enabled).toBe(true);
+    expect(JSON.stringify(v)).not.toMatch(/"(rootPassword|password)":\s*"[^"]/);
+    expect(v.logSigner.extraArgs[0]).toMatch(/^--mysql_uri=sigstore-logsigner-use1@unix\(\/cloudsql\/.+\)\/trillian\?/);
+    const body = helmReleases("us-east1").find((r) => r.name === "trillian");
+    expect(body.values[0]).toContain("google_sql_database_instance.");
+    expect(body.values[0]).toContain(".connection_name");
+  });
+
+  it("Fulcio signs with its region's KMS key and chain, submits to the region's CT log, and trusts the configured issuers", () => {
+    const v = values("europe-west1", "fulcio");
+    expect(v.server.args.certificateAuthority).toBe("kmsca");
+    expect(v.server.args.kms_resource).toMatch(/^gcpkms:\/\//);
+    expect(helmReleases("europe-west1").find((r) => r.name === "fulcio").values[0]).toMatch(/gcpkms:\/\/\$\{google_kms_crypto_key\.[^}]*\.id\}/);
+    expect(v.server.args.kms_cert_chain).toBe(PEM);
+    expect(v.server.args.ct_log_url).toBe("http://ctlog.ctlog-system.svc/sigstore");
+    expect(v.config.contents).toEqual({
+      OIDCIssuers: {
+        "https://oauth2.sigstore.test.example/auth": { IssuerURL: "https://oauth2.sigstore.test.example/auth", ClientID: "sigstore", Type: "email", IssuerClaim: "$.federated_claims.connector_id" },
+        "https://token.actions.githubusercontent.com": { IssuerURL: "https://token.actions.githubusercontent.com", ClientID: "sigstore", Type: "github-workflow" },
+        "https://oidc.spire.prod.example.com": { IssuerURL: "https://oidc.spire.prod.example.com", ClientID: "sigstore", Type: "spiffe", SPIFFETrustDomain: "prod.example.com" },
+      },
+    });
+  });
+
+  it("Rekor signs with its KMS key, indexes through the Auth Proxy as its IAM user, and reads its tree from createtree's ConfigMap", () => {
+    const v = values("us-east1", "rekor");
+    expect(v.server.signer).toMatch(/^gcpkms:\/\//);
+    expect(v.mysql.gcp.cloudsql.iamUsername).toBe("sigstore-rekor-use1");
+    expect(v.trillian.enabled).toBe(false);
+    const data = regional("us-east1").data!.kubernetes_config_map_v1 as Record<string, any>;
+    const rekorTree = Object.values(data).find((d: any) => d.metadata.name === "rekor-config");
+    expect(rekorTree.metadata.namespace).toBe("rekor-system");
+    expect(rekorTree.depends_on).toEqual([expect.stringMatching(/^helm_release\..*rekor.*$/)]);
+    const outputs = Object.values(regional("us-east1").output ?? {}) as any[];
+    expect(outputs.filter((o) => /kubernetes_config_map_v1\..*\.data\["treeID"\]/.test(String(o.value)))).toHaveLength(2);
+  });
+
+  it("Dex's issuer is on the public host, its connector secret comes from Secret Manager through the CSI driver", () => {
+    const v = values("us-east1", "dex");
+    expect(v.config.issuer).toBe("https://oauth2.sigstore.test.example/auth");
+    const github = v.config.connectors[0];
+    expect(github.config.clientSecret).toBe('{{ file.Read "/var/run/secrets/dex-connectors/github-client-secret" | strings.TrimSpace }}');
+    expect(github.config.redirectURI).toBe("https://oauth2.sigstore.test.example/auth/callback");
+    const csi = v.volumes.find((vol: any) => vol.csi);
+    expect(csi.csi.driver).toBe("secrets-store-gke.csi.k8s.io");
+    const spc = stackOf("us-east1").workloads.dex.secretProviderClass!.objects[0] as any;
+    expect(spc.kind).toBe("SecretProviderClass");
+    expect(spc.spec.parameters.secrets).toMatch(/versions\/latest/);
+  });
+
+  it("every Kubernetes service account's workload identity annotation names a Google account bound to exactly that KSA", () => {
+    let checked = 0;
+    for (const region of REGIONS) {
+      const json = regional(region);
+      const accounts = json.resource!.google_service_account as Record<string, any>;
+      const bindings = Object.values(json.resource!.google_service_account_iam_member as Record<string, any>).filter((b) => b.role === "roles/iam.workloadIdentityUser");
+      for (const release of chartReleases(region)) {
+        walk(release.values, (p, v) => {
+          if (!v || typeof v !== "object") return;
+          const annotations = (v as any).annotations;
+          const gsa = annotations?.["iam.gke.io/gcp-service-account"];
+          if (!gsa) return;
+          const ksa = (v as any).name as string;
+          const namespace = release.namespace;
+          // The annotation is a reference to a service account of this stack...
+          const m = /^\$\{google_service_account\.([^.]+)\.email\}$/.exec(resolved(region, gsa));
+          expect(m).not.toBeNull();
+          expect(accounts[m![1]]).toBeDefined();
+          // ...that has a workloadIdentityUser binding for this namespace/KSA.
+          const bound = bindings.filter((b) => b.service_account_id === `\${google_service_account.${m![1]}.name}` && String(b.member).endsWith(`[${namespace}/${ksa}]`));
+          expect({ release: release.chart, path: p, ksa, bound: bound.length }).toEqual({ release: release.chart, path: p, ksa, bound: 1 });
+          checked++;
+        });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(14);
+  });
+
+  it("no secret value appears in the synthesized output", () => {
+    expect(rawOutput.length).toBeGreaterThan(1000);
+    expect(rawOutput).not.toContain(SECRET_MARKER);
+    for (const region of REGIONS) {
+      expect(regional(region).resource?.google_secret_manager_secret_version ?? {}).not.toEqual(
+        expect.objectContaining({ secret_data: expect.stringContaining("client-secret") }),
+      );
+      // Nothing reads a secret's value into state, and no connector secret gets a version from Terraform.
+      expect(regional(region).data?.google_secret_manager_secret_version).toBeUndefined();
+      const versions = Object.values(regional(region).resource?.google_secret_manager_secret_version ?? {}) as any[];
+      expect(versions.filter((v) => String(v.secret).includes("dex"))).toEqual([]);
+      for (const release of helmReleases(region)) {
+        expect(release.set_sensitive).toBeUndefined();
+        expect(release.values[0]).not.toMatch(/clientSecret:?\s*"?[A-Za-z0-9]{20,}/);
+        expect(release.values[0]).not.toMatch(/password"?\s*[=:]\s*"[^"]+"/i);
+      }
+    }
+  });
+});
+
+describe("NEGs", () => {
+  const SERVICES = ["fulcio", "tsa", "dex"] as const;
+
+  it("each public release's Service asks for the standalone NEGs the global stack's backends name, in every zone", () => {
+    const global = stacks.global;
+    const backends = Object.values(global.resource!.google_compute_backend_service as Record<string, any>);
+    const groups = backends.flatMap((b) => (b.backend ?? []).map((x: any) => String(x.group)));
+    for (const region of REGIONS) {
+      const json = regional(region);
+      const zones = config.regions.find((r) => r.region === region)!.zones;
+      const w = stackOf(region).workloads;
+      // NEG names in the releases, read from the charts' own value paths.
+      const releaseNegs: Record<string, string[]> = {
+        fulcio: [(w.fulcio!.chart.values as any).neg.http.name, (w.fulcio!.chart.values as any).neg.grpc.name],
+        tsa: [(w.timestamp!.chart.values as any).neg.http.name],
+        dex: [JSON.parse((w.dex.chart.values as any).service.annotations["cloud.google.com/neg"]).exposed_ports["5556"].name],
+      };
+      expect(Object.keys(JSON.parse((w.dex.chart.values as any).service.annotations["cloud.google.com/neg"]).exposed_ports)).toEqual(["5556"]);
+      const lookups = Object.values(json.data!.google_compute_network_endpoint_group as Record<string, any>);
+      const published = json.resource!.terraform_data as Record<string, any>;
+      for (const service of SERVICES) {
+        for (const neg of releaseNegs[service]) {
+          // The regional stack waits for this NEG in every zone, after the release.
+          for (const zone of zones) {
+            const lookup = lookups.filter((l) => l.name === neg && l.zone === zone);
+            expect({ neg, zone, n: lookup.length }).toEqual({ neg, zone, n: 1 });
+            expect(lookup[0].depends_on).toEqual([expect.stringMatching(/^helm_release\./)]);
+          }
+          // It publishes the same name, only after the look-ups...
+          const [pubId, pub] = Object.entries(published).find(([, d]) => Object.values(d.input ?? {}).includes(neg))!;
+          const key = Object.entries(pub.input).find(([, v]) => v === neg)![0];
+          expect(pub.depends_on.filter((d: string) => d.startsWith("data.google_compute_network_endpoint_group.")).length).toBe(zones.length * releaseNegs[service].length);
+          // ...and the global stack routes to exactly that name in every zone, through this stack's output of it.
+          const [outputName] = Object.entries(json.output ?? {}).find(([, o]: [string, any]) => o.value === `\${terraform_data.${pubId}.output.${key}}`)!;
+          const remote = `cross_stack_reference_input_regional_${region.replace(/-/g, "_")}`;
+          for (const zone of zones) {
+            expect(groups).toContain(`projects/sigstore-test/zones/${zone}/networkEndpointGroups/\${data.terraform_remote_state.${remote}.outputs.${outputName}}`);
+          }
+          // No backend names a zone the region does not have.
+          const ofThisOutput = groups.filter((g) => g.endsWith(`.${remote}.outputs.${outputName}}`));
+          expect(ofThisOutput).toHaveLength(zones.length);
+        }
+      }
+    }
+  });
+
+  it("never exposes health or metrics ports: NEG ports are the serving ones", () => {
+    for (const region of REGIONS) {
+      const w = stackOf(region).workloads;
+      expect((w.fulcio!.chart.values as any).neg).toMatchObject({ http: { port: 80 }, grpc: { port: 5554 } });
+      expect((w.timestamp!.chart.values as any).neg.http.port).toBe(80);
+      // Fulcio's chart writes the standalone annotation only without GCE ingresses.
+      expect((w.fulcio!.chart.values as any).server.ingresses).toEqual([]);
+    }
+    // The service ports the charts declare for metrics (2112, 6963) are never NEG ports.
+    const fulcioPorts = parseYaml(chartFile("fulcio", "values.yaml")!).server.service.ports.map((p: any) => p.port);
+    expect(fulcioPorts).toContain(2112);
+  });
+});
+
+describe("key publisher", () => {
+  const json = () => regional("us-east1");
+  it("is deployed after Dex, ready while its loop runs, and its budget never blocks a drain", () => {
+    const deployment = Object.values(json().resource!.kubernetes_deployment_v1 as Record<string, any>).find((d) => d.metadata.name === "jwks-publisher");
+    expect(deployment.depends_on).toEqual([expect.stringMatching(/^helm_release\..*dex.*/)]);
+    const container = deployment.spec.template.spec.container[0];
+    expect(container.readiness_probe.http_get.path).toBe("/livez");
+    expect(json().resource!.kubernetes_pod_disruption_budget_v1).toBeUndefined();
+    const pdb = stackOf("us-east1").jwksPublisher!.disruptionBudget.objects[0] as any;
+    expect(pdb.spec).toMatchObject({ minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+  });
+});
+
+describe("configuration errors name the field", () => {
+  const bad = (change: (c: any) => void) => () => parseConfig(withConfig(change));
+  it.each([
+    ["regional.fulcio.issuers[0].issuerUrl", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "http://token.example.com", type: "email" }] } })],
+    ["regional.fulcio.issuers[1].issuerUrl", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "email" }, { issuerUrl: "https://a.example.com", type: "email" }] } })],
+    ["regional.fulcio.issuers[0].type", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "github" }] } })],
+    ["regional.fulcio.issuers[0].spiffeTrustDomain", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "spiffe" }] } })],
+    ["regional.dex.connectors[0].clientSecret", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "nope" }] } })],
+    ["regional.dex.connectors[0].config", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "github-client-secret", config: { clientSecret: SECRET_MARKER } }] } })],
+  ])("%s", (field, change) => {
+    expect(bad(change)).toThrow(new RegExp(field.replace(/[.[\]]/g, "\\$&")));
+  });
+});
+
+// ---------------------------------------------------------------- helpers
+
+/** Helm's coalescing of values onto defaults: maps merge key by key, anything else replaces. */
+function coalesce(defaults: unknown, values: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(values)) out[k] = coalesce(defaults[k], v);
+  return out;
+}
+
+function walk(value: unknown, visit: (path: string, value: unknown) => void, at = ""): void {
+  visit(at, value);
+  if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, `${at}[${i}]`));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, visit, at ? `${at}.${k}` : k);
+}
+
+/**
+ * Paths set in `values` that values.yaml does not have. A key whose default
+ * is an empty map (annotations, config) or a scalar/list is a leaf: below it
+ * anything goes; a key with a non-empty map default is descended into.
+ */
+function unknownPaths(values: unknown, defaults: unknown, at = ""): string[] {
+  if (!values || typeof values !== "object" || Array.isArray(values)) return [];
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(values)) {
+    const p = at ? `${at}.${key}` : key;
+    const d = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as any)[key] : undefined;
+    if (d === undefined && !(defaults && typeof defaults === "object" && key in (defaults as object))) {
+      out.push(p);
+      continue;
+    }
+    if (d && typeof d === "object" && !Array.isArray(d) && Object.keys(d).length > 0) out.push(...unknownPaths(v, d, p));
+  }
+  return out;
+}
+
+/** Resolves a cdktf token string as it is rendered in the region's JSON. */
+function resolved(region: string, token: string): string {
+  return Tokenization.resolve(token, { scope: stackOf(region), preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+}
