@@ -632,6 +632,14 @@ export const sigstoreConfigSchema = strict({
       }),
     );
   });
+  for (const [section, field] of [["fulcio", "certificateChains"], ["tsa", "certificateChains"], ["tsa", "encryptedKeysets"]] as const) {
+    const byRegion = (config.regional[section] as Record<string, Record<string, string>>)[field];
+    for (const region of Object.keys(byRegion)) {
+      if (!firstIndexOfRegion.has(region)) {
+        ctx.addIssue({ code: "custom", path: ["regional", section, field, region], message: `"${region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+      }
+    }
+  }
   if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
     ctx.addIssue({
       code: "custom",

@@ -117,6 +117,9 @@ export class GkeCluster extends Construct {
       securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: "06:00" } },
       addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
+      // The Secret Manager CSI driver: Dex's connector secrets (and log keys) reach pods
+      // as files, with the pod's workload identity, never through Helm values or state.
+      secretManagerConfig: { enabled: true },
       // Both describe only the default pool, deleted right after creation;
       // a change to them would otherwise replace the whole cluster.
       lifecycle: { ignoreChanges: ["node_config", "initial_node_count"] },
