@@ -38,7 +38,7 @@ const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 const SECRET_MARKER = "s3cr3t-client-secret-value";
 const input = withConfig((c) => {
   c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
-  c.tiles = { ctlog: { region: "europe-west1" } };
+  c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeyset: "Q2lRRA==" } };
   c.regional = {
     fulcio: {
       ca: "kms",

@@ -504,6 +504,11 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     /** Capacity per endpoint of the write path, requests per second. @default 100 */
     maxRatePerEndpoint: z.number().positive().default(100),
     cloudArmor: cloudArmorSchema.prefault({}),
+    /**
+     * Rekor v2 only: the log's Tink signing keyset, encrypted with the log's
+     * key-encryption key (base64). Until it is set, the log's release is not installed.
+     */
+    encryptedKeyset: z.string().regex(/^[A-Za-z0-9+/=\s]+$/, { error: "must be the base64 encrypted Tink keyset" }).optional(),
   }).transform((log) => ({ ...log, subdomain: log.subdomain ?? `${kind}-${log.shardName}` }));
 }
 

@@ -139,7 +139,12 @@ export class RegionalWorkloads extends Construct {
     const tiles: { [K in TilesLogKind]?: TilesLogRelease } = {};
     for (const [kind, log] of Object.entries(props.tilesLogs) as [TilesLogKind, TilesLog][]) {
       const origin = hostOf(config.tiles[kind].subdomain, config.dns.domain);
-      const release = new TilesLogRelease(this, `${kind}-tiles`, { log, origin });
+      const encryptedKeyset = config.tiles[kind].encryptedKeyset;
+      if (kind === "rekor" && !encryptedKeyset) {
+        Annotations.of(this).addWarning(`Rekor v2 is not installed in ${region} yet: set tiles.rekor.encryptedKeyset (its Tink keyset, encrypted with the log's key-encryption key).`);
+        continue;
+      }
+      const release = new TilesLogRelease(this, `${kind}-tiles`, { log, origin, encryptedKeyset });
       tiles[kind] = release;
       const negs = [log.negNames.http, ...(log.negNames.grpc ? [log.negNames.grpc] : [])];
       log.publishAfter(...waitForNegs(`${kind}-tiles-negs`, negs, release.chart.release));

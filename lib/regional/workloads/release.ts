@@ -80,14 +80,25 @@ export class ManifestsRelease extends Construct {
   readonly release: Release;
   readonly objects: readonly KubernetesObject[];
 
-  constructor(scope: Construct, id: string, props: { readonly name: string; readonly namespace: string; readonly objects: readonly KubernetesObject[]; readonly dependsOn?: ITerraformDependable[] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly name: string;
+      readonly namespace: string;
+      readonly objects: readonly KubernetesObject[];
+      /** @default false (the namespace belongs to the stack or to another release) */
+      readonly createNamespace?: boolean;
+      readonly dependsOn?: ITerraformDependable[];
+    },
+  ) {
     super(scope, id);
     this.objects = props.objects;
     const chart = new TerraformAsset(this, "chart", { path: path.join(__dirname, "manifests-chart"), type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
       name: props.name,
       namespace: props.namespace,
-      createNamespace: false,
+      createNamespace: props.createNamespace ?? false,
       chart: chart.path,
       atomic: true,
       cleanupOnFail: true,

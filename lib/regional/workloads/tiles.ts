@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { TilesLog } from "../tiles-log";
 import { CHARTS, sigstoreImage } from "./charts";
-import { ChartRelease } from "./release";
+import { ChartRelease, ManifestsRelease } from "./release";
 import { CtLogTilesValues, RekorTilesValues, TilesImageValues, workloadIdentityAccount } from "./values";
 
 /** NEG ports of the tiles charts: HTTP 80 (both) and gRPC 3001 (Rekor v2); metrics (2112) never. */
@@ -12,6 +12,8 @@ export interface TilesLogReleaseProps {
   readonly log: TilesLog;
   /** The log's origin (its public host), which names its checkpoints. */
   readonly origin: string;
+  /** Rekor v2: the Tink keyset encrypted with the log's key-encryption key (base64). */
+  readonly encryptedKeyset?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -28,6 +30,8 @@ function tilesImage(chart: "rekor-tiles" | "ctlog-tiles"): TilesImageValues {
  */
 export class TilesLogRelease extends Construct {
   readonly chart: ChartRelease<RekorTilesValues | CtLogTilesValues>;
+  /** Rekor v2: the ConfigMap holding the encrypted keyset. */
+  readonly keyset?: ManifestsRelease;
 
   constructor(scope: Construct, id: string, props: TilesLogReleaseProps) {
     super(scope, id);
@@ -35,7 +39,17 @@ export class TilesLogRelease extends Construct {
     const k8s = log.kubernetes;
     const serviceAccount = workloadIdentityAccount(k8s.serviceAccount, log.serviceAccount.email);
     let values: RekorTilesValues | CtLogTilesValues;
+    const chartName = log.spec.chart as "rekor-tiles" | "ctlog-tiles";
+    const releaseName = `${chartName}-${log.shardName}`;
     if (log.spec.kind === "rekor") {
+      if (!props.encryptedKeyset) throw new Error(`${this.node.path}: Rekor v2 needs its encrypted Tink keyset (tiles.rekor.encryptedKeyset)`);
+      const configMapName = `${releaseName}-keyset`;
+      this.keyset = new ManifestsRelease(this, "keyset", {
+        name: configMapName,
+        namespace: k8s.namespace,
+        createNamespace: true,
+        objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMapName, namespace: k8s.namespace }, data: { "tink.keyset.enc": props.encryptedKeyset } }],
+      });
       values = {
         image: tilesImage("rekor-tiles"),
         namespace: { create: false, name: k8s.namespace },
@@ -44,7 +58,11 @@ export class TilesLogRelease extends Construct {
           http: { name: log.negNames.http, port: TILES_NEG_PORTS.rekor.http },
           grpc: { name: log.negNames.grpc!, port: TILES_NEG_PORTS.rekor.grpc },
         },
-        server: { hostname: props.origin, gcp: { bucket: log.tileBucketName, spanner: log.sequencerDatabasePath } },
+        server: {
+          hostname: props.origin,
+          gcp: { bucket: log.tileBucketName, spanner: log.sequencerDatabasePath },
+          signer: { tink: { kekURI: log.keyEncryptionKeyUri, configMapName } },
+        },
       } satisfies RekorTilesValues;
     } else {
       values = {
@@ -58,13 +76,12 @@ export class TilesLogRelease extends Construct {
         },
       } satisfies CtLogTilesValues;
     }
-    const chartName = log.spec.chart as "rekor-tiles" | "ctlog-tiles";
     this.chart = new ChartRelease(this, "chart", {
       chart: chartName,
-      name: `${chartName}-${log.shardName}`,
+      name: releaseName,
       namespace: k8s.namespace,
       values,
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), ...(this.keyset ? [this.keyset.release] : [])],
     });
   }
 }

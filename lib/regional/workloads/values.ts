@@ -200,6 +200,8 @@ export interface RekorTilesValues {
   readonly server: {
     readonly hostname: string;
     readonly gcp: { readonly bucket: string; readonly spanner: string };
+    /** Tink keyset (in a ConfigMap, as tink.keyset.enc) decrypted with the KMS key-encryption key. */
+    readonly signer: { readonly tink: { readonly kekURI: string; readonly configMapName: string } };
   };
 }
 
