@@ -34,11 +34,12 @@ function annotatedDigests(chart: string): Set<string> {
   return new Set([...String(images).matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]));
 }
 
+const keyset = (data: string) => JSON.stringify({ encryptedKeyset: data, keysetInfo: { primaryKeyId: 1 } });
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const SECRET_MARKER = "s3cr3t-client-secret-value";
 const input = withConfig((c) => {
   c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
-  c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeyset: "Q2lRRA==" } };
+  c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeyset: keyset("Q2lRRA==") } };
   c.regional = {
     fulcio: {
       ca: "kms",
@@ -48,7 +49,7 @@ const input = withConfig((c) => {
         { issuerUrl: "https://oidc.spire.prod.example.com", type: "spiffe", spiffeTrustDomain: "prod.example.com" },
       ],
     },
-    tsa: { certificateChains: { "us-east1": PEM, "europe-west1": PEM }, encryptedKeysets: { "us-east1": "Q2lRQQ==", "europe-west1": "Q2lRQg==" } },
+    tsa: { certificateChains: { "us-east1": PEM, "europe-west1": PEM }, encryptedKeysets: { "us-east1": keyset("Q2lRQQ=="), "europe-west1": keyset("Q2lRQg==") } },
     dex: {
       connectorSecrets: ["github-client-secret"],
       connectors: [{ id: "github", type: "github", name: "GitHub", clientId: "Iv1.abc", clientSecret: "github-client-secret", config: { loadAllGroups: false } }],
@@ -361,6 +362,8 @@ describe("configuration errors name the field", () => {
     ["regional.fulcio.issuers[1].issuerUrl", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "email" }, { issuerUrl: "https://a.example.com", type: "email" }] } })],
     ["regional.fulcio.issuers[0].type", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "github" }] } })],
     ["regional.fulcio.issuers[0].spiffeTrustDomain", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "spiffe" }] } })],
+    ["regional.tsa.encryptedKeysets.us-east1", (c: any) => (c.regional = { tsa: { encryptedKeysets: { "us-east1": "not a keyset" } } })],
+    ["regional.fulcio.certificateChains.us-west1", (c: any) => (c.regional = { fulcio: { certificateChains: { "us-west1": PEM } } })],
     ["regional.dex.connectors[0].clientSecret", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "nope" }] } })],
     ["regional.dex.connectors[0].config", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "github-client-secret", config: { clientSecret: SECRET_MARKER } }] } })],
   ])("%s", (field, change) => {

@@ -124,6 +124,19 @@ const pemChain = z.string().regex(/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----
   error: "must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
 });
 
+/** A Tink keyset encrypted with a KMS key, in Tink's JSON format (`tinkey create-keyset --out-format json --master-key-uri gcp-kms://...`). */
+const encryptedTinkKeyset = z.string().refine(
+  (text) => {
+    try {
+      const parsed = JSON.parse(text);
+      return typeof parsed?.encryptedKeyset === "string" && parsed.encryptedKeyset.length > 0;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an encrypted Tink keyset in JSON ({"encryptedKeyset": "...", "keysetInfo": {...}}), as tinkey writes it with --out-format json and --master-key-uri' },
+);
+
 /** Issuer types of Fulcio's configuration (config.IssuerType) that this library writes. */
 export const FULCIO_ISSUER_TYPES = ["email", "github-workflow", "gitlab-pipeline", "buildkite-job", "kubernetes", "spiffe", "uri", "username"] as const;
 
@@ -221,8 +234,8 @@ const regionalSchema = strict({
   tsa: strict({
     /** PEM chain (signing certificate first) of each region's timestamp key, by region. Until it is set, the region's TSA release is not installed. */
     certificateChains: z.record(z.string().regex(REGION), pemChain).default({}),
-    /** Each region's Tink keyset, encrypted with the region's TSA key-encryption key (base64), by region (signer "tink"). */
-    encryptedKeysets: z.record(z.string().regex(REGION), z.string().regex(/^[A-Za-z0-9+/=\s]+$/, { error: "must be the base64 encrypted Tink keyset" })).default({}),
+    /** Each region's Tink keyset, encrypted with the region's TSA key-encryption key (Tink JSON), by region (signer "tink"). */
+    encryptedKeysets: z.record(z.string().regex(REGION), encryptedTinkKeyset).default({}),
   }).prefault({}),
   dex: strict({
     /** Secret Manager secrets the Dex chart reads (OIDC connector client secrets), created empty. */
@@ -506,9 +519,9 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     cloudArmor: cloudArmorSchema.prefault({}),
     /**
      * Rekor v2 only: the log's Tink signing keyset, encrypted with the log's
-     * key-encryption key (base64). Until it is set, the log's release is not installed.
+     * key-encryption key (Tink JSON). Until it is set, the log's release is not installed.
      */
-    encryptedKeyset: z.string().regex(/^[A-Za-z0-9+/=\s]+$/, { error: "must be the base64 encrypted Tink keyset" }).optional(),
+    encryptedKeyset: encryptedTinkKeyset.optional(),
   }).transform((log) => ({ ...log, subdomain: log.subdomain ?? `${kind}-${log.shardName}` }));
 }
 

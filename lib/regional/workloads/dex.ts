@@ -79,8 +79,9 @@ export class DexRelease extends Construct {
         web: { http: `0.0.0.0:${DEX_HTTP_PORT}` },
         telemetry: { http: "0.0.0.0:5558" },
         oauth2: { responseTypes: ["code"], skipApprovalScreen: true, alwaysShowLoginScreen: true },
-        // Sigstore clients (cosign, sigstore-js) sign in as the public "sigstore" client with a loopback redirect.
-        staticClients: [{ id: SIGSTORE_CLIENT_ID, name: "Sigstore", public: true, redirectURIs: ["http://localhost/auth/callback"] }],
+        // Sigstore clients (cosign, sigstore-js) sign in as the public "sigstore" client. With no
+        // redirect URIs listed, Dex accepts loopback redirects on any port, which they use.
+        staticClients: [{ id: SIGSTORE_CLIENT_ID, name: "sigstore", public: true }],
         connectors: dexConnectors(props.connectors, props.issuerUrl),
       },
       service: { annotations: { [NEG_ANNOTATION]: standaloneNegAnnotation({ [DEX_HTTP_PORT]: props.negName }) } },

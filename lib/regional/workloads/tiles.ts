@@ -12,7 +12,7 @@ export interface TilesLogReleaseProps {
   readonly log: TilesLog;
   /** The log's origin (its public host), which names its checkpoints. */
   readonly origin: string;
-  /** Rekor v2: the Tink keyset encrypted with the log's key-encryption key (base64). */
+  /** Rekor v2: the Tink keyset (JSON) encrypted with the log's key-encryption key. */
   readonly encryptedKeyset?: string;
   readonly dependsOn?: ITerraformDependable[];
 }

@@ -12,7 +12,7 @@ export interface TimestampReleaseProps {
   readonly tsa: TimestampAuthority;
   /** PEM chain of the region's timestamping certificate. */
   readonly certificateChain: string;
-  /** Base64 Tink keyset encrypted with the key-encryption key (signer "tink"). */
+  /** Tink keyset (JSON) encrypted with the key-encryption key (signer "tink"). */
   readonly encryptedKeyset?: string;
   readonly negName: string;
   readonly dependsOn?: ITerraformDependable[];

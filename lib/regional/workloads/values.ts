@@ -262,7 +262,7 @@ export interface DexConfig {
   readonly web: { readonly http: string };
   readonly telemetry: { readonly http: string };
   readonly oauth2: { readonly responseTypes: readonly string[]; readonly skipApprovalScreen: boolean; readonly alwaysShowLoginScreen: boolean };
-  readonly staticClients: readonly { readonly id: string; readonly name: string; readonly public: true; readonly redirectURIs: readonly string[] }[];
+  readonly staticClients: readonly { readonly id: string; readonly name: string; readonly public: true; readonly redirectURIs?: readonly string[] }[];
   readonly connectors: readonly DexConnectorEntry[];
 }
 
