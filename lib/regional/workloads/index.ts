@@ -1,0 +1,26 @@
+// The Sigstore services as Helm releases (one construct per release).
+export { CHARTS, sigstoreImage } from "./charts";
+export type { ChartName, ChartSpec, PinnedImage } from "./charts";
+export { ChartRelease, DEFAULT_RELEASE_TIMEOUT_SECONDS, ManifestsRelease } from "./release";
+export type { ChartReleaseProps, KubernetesObject } from "./release";
+export { CtLogRelease, CTLOG_TREE_CONFIG_MAP } from "./ctlog";
+export type { CtLogReleaseProps } from "./ctlog";
+export { DexRelease } from "./dex";
+export type { DexReleaseProps } from "./dex";
+export { FulcioRelease } from "./fulcio";
+export type { FulcioReleaseProps } from "./fulcio";
+export { dexConnectors, dexIssuerUrl, fulcioIdentityConfig } from "./identity";
+export { NegReadiness } from "./neg-readiness";
+export type { NegReadinessProps } from "./neg-readiness";
+export { hostsCtLog, hostsRekorV1, hostsTrillian } from "./placement";
+export { RegionalWorkloads } from "./regional-workloads";
+export type { RegionalWorkloadsProps } from "./regional-workloads";
+export { RekorRelease, REKOR_TREE_CONFIG_MAP } from "./rekor";
+export type { RekorReleaseProps } from "./rekor";
+export { TilesLogRelease } from "./tiles";
+export type { TilesLogReleaseProps } from "./tiles";
+export { TimestampRelease } from "./tsa";
+export type { TimestampReleaseProps } from "./tsa";
+export { TrillianRelease } from "./trillian";
+export type { TrillianReleaseProps } from "./trillian";
+export * from "./values";
