@@ -313,6 +313,7 @@ describe("NEGs", () => {
           // It publishes the same name, only after the look-ups...
           const [pubId, pub] = Object.entries(published).find(([, d]) => Object.values(d.input ?? {}).includes(neg))!;
           const key = Object.entries(pub.input).find(([, v]) => v === neg)![0];
+          expect(pub.input.zones).toEqual(zones);
           expect(pub.depends_on.filter((d: string) => d.startsWith("data.google_compute_network_endpoint_group.")).length).toBe(zones.length * releaseNegs[service].length);
           // ...and the global stack routes to exactly that name in every zone, through this stack's output of it.
           const [outputName] = Object.entries(json.output ?? {}).find(([, o]: [string, any]) => o.value === `\${terraform_data.${pubId}.output.${key}}`)!;

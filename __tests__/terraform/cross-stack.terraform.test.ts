@@ -13,6 +13,20 @@ import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
 // service is re-typed as `terraform_data` keeping its backends and its zone
 // precondition; Google resources are left out (no provider download here).
 
+/**
+ * The example with every region's Fulcio and TSA chains (and TSA keyset) set, so every region
+ * installs them and publishes their zones; without them a region withholds those zones.
+ */
+function servingExampleConfig() {
+  const c = structuredClone(exampleConfig()) as any;
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+  const keyset = JSON.stringify({ encryptedKeyset: "Q2lRQQ==", keysetInfo: { primaryKeyId: 1 } });
+  const byRegion = (value: string) => Object.fromEntries(c.regions.map((r: any) => [r.region, value]));
+  c.regional.fulcio.certificateChains = byRegion(pem);
+  c.regional.tsa = { certificateChains: byRegion(pem), encryptedKeysets: byRegion(keyset) };
+  return parseConfig(c);
+}
+
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
 const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
@@ -74,7 +88,7 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("the global stack reads every region's NEG names from the regional state files, wherever the project lives", () => {
-    const config = exampleConfig();
+    const config = servingExampleConfig();
     const { stacks } = synthDeployment(config);
     writeProject(root, stacks);
     // The primary region first: the others read its "APIs enabled" value.
@@ -93,7 +107,7 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
   });
 
   it("refuses to plan the global stack before a region that gained a zone is deployed", () => {
-    const config = exampleConfig();
+    const config = servingExampleConfig();
     writeProject(root, synthDeployment(config).stacks);
     for (const stack of ["regional-us-east1", "regional-europe-west1", "regional-asia-northeast1"]) expect(deploy(root, stack).status).toBe(0);
 

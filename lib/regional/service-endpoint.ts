@@ -52,6 +52,7 @@ export class RegionalServiceEndpoint extends Construct {
   readonly negNames: NegNames;
   readonly ingressAddress: ComputeGlobalAddress;
   private readonly published: TerraformData;
+  private readonly publishedZones: string[];
   private readonly props: RegionalServiceEndpointProps;
 
   constructor(scope: Construct, id: string, props: RegionalServiceEndpointProps) {
@@ -70,7 +71,8 @@ export class RegionalServiceEndpoint extends Construct {
       ipVersion: "IPV4",
     });
 
-    this.published = new TerraformData(this, "negs", { ...this.negNames, zones: [...props.zones] });
+    this.publishedZones = [...props.zones];
+    this.published = new TerraformData(this, "negs", { ...this.negNames, zones: this.publishedZones });
 
     // For operators (`cdktf output`); the global stack uses its own cross-stack outputs.
     new TerraformOutput(this, "ingress-ip", {
@@ -90,6 +92,16 @@ export class RegionalServiceEndpoint extends Construct {
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
     this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+  }
+
+  /**
+   * Publishes no served zone: the service has no release in this region yet
+   * (e.g. its CA chain is not configured), so its NEGs do not exist. The
+   * global stack's zone precondition then stops its plan ("deploy that
+   * regional stack first") instead of routing to missing NEGs.
+   */
+  withholdZones(): void {
+    this.publishedZones.splice(0, this.publishedZones.length);
   }
 
   /** The values the global stack consumes, as cross-stack references. */

@@ -93,8 +93,9 @@ export class RegionalWorkloads extends Construct {
       const fulcioNegs = [endpoints.fulcio.negNames.http, endpoints.fulcio.negNames.grpc!];
       endpoints.fulcio.publishAfter(...waitForNegs("fulcio-negs", fulcioNegs, this.fulcio.chart.release));
     } else {
+      endpoints.fulcio.withholdZones();
       Annotations.of(this).addWarning(
-        `Fulcio is not installed in ${region} yet: its KMS intermediate needs a certificate chain. Sign the key's CSR with the root, then set regional.fulcio.certificateChains.${region}.`,
+        `Fulcio is not installed in ${region} yet: its KMS intermediate needs a certificate chain. Sign the key's CSR with the root, then set regional.fulcio.certificateChains.${region}. Until then the region publishes no Fulcio zone, and the global stack's plan stops on its precondition.`,
       );
     }
 
@@ -104,6 +105,7 @@ export class RegionalWorkloads extends Construct {
       this.timestamp = new TimestampRelease(this, "tsa", { tsa: props.timestampAuthority, certificateChain: tsaChain, encryptedKeyset: keyset, negName: endpoints.tsa.negNames.http });
       endpoints.tsa.publishAfter(...waitForNegs("tsa-negs", [endpoints.tsa.negNames.http], this.timestamp.chart.release));
     } else {
+      endpoints.tsa.withholdZones();
       Annotations.of(this).addWarning(
         `The Timestamp Authority is not installed in ${region} yet: set regional.tsa.certificateChains.${region}` +
           (props.timestampAuthority.signer === "tink" ? ` and regional.tsa.encryptedKeysets.${region}` : "") + ".",
