@@ -68,8 +68,8 @@ describe("Dex JWKS publisher", () => {
     const pdb = bodiesOf(json, "helm_release")[0];
     expect(pdb.chart).toMatch(/^assets\/[^/]+_chart_[0-9A-F]+\/[0-9A-F]+$/);
     expect(pdb.depends_on).toEqual([expect.stringMatching(/^kubernetes_deployment_v1\./)]);
-    expect(pdb.values[0]).toContain('"unhealthyPodEvictionPolicy" = "AlwaysAllow"');
-    expect(pdb.values[0]).toContain('"minAvailable" = 1');
+    const [object] = JSON.parse(pdb.values[0]).objects;
+    expect(object).toMatchObject({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", spec: { minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
     expect(pod.topology_spread_constraint[0].topology_key).toBe("topology.kubernetes.io/zone");
   });
 });

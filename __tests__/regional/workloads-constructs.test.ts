@@ -3,7 +3,7 @@ import { Fulcio } from "../../lib/regional/fulcio";
 import { FulcioRelease } from "../../lib/regional/workloads/fulcio";
 import { fulcioIdentityConfig } from "../../lib/regional/workloads/identity";
 import { NegReadiness } from "../../lib/regional/workloads/neg-readiness";
-import { ChartRelease } from "../../lib/regional/workloads/release";
+import { ChartRelease, helmValuesDocument } from "../../lib/regional/workloads/release";
 import { testContext } from "../helpers/construct";
 
 const stack = new TerraformStack(Testing.app() as App, "test");
@@ -22,7 +22,7 @@ describe("workload constructs", () => {
     const args = (release.chart.values as any).server.args;
     expect(args.certificateAuthority).toBe("googleca");
     const fulcioRelease = Object.values(json.resource.helm_release as Record<string, any>).find((r) => r.name === "fulcio");
-    expect(fulcioRelease.values[0]).toMatch(/"gcp_private_ca_parent" = google_privateca_ca_pool\.fulcio-pca_ca-pool_[A-F0-9]+\.id/);
+    expect(fulcioRelease.values[0]).toMatch(/"gcp_private_ca_parent":"\$\{google_privateca_ca_pool\.fulcio-pca_ca-pool_[A-F0-9]+\.id\}"/);
     expect(args.disable_ct_log).toBe(true);
   });
 
@@ -47,6 +47,10 @@ describe("workload constructs", () => {
     for (const l of lookups) expect(l.depends_on).toEqual([expect.stringMatching(/^helm_release\.release_chart_release_/)]);
     expect(readiness.lookups).toHaveLength(4);
     expect(() => new NegReadiness(stack, "no-zones", { project: "p", negNames: ["a"], zones: [], release: release.chart.release })).toThrow(/at least one zone/);
+  });
+
+  it("escapes Terraform template syntax in values, keeping references", () => {
+    expect(helmValuesDocument({ a: "${HOME} and %{ if }", b: "$x" })).toBe('{"a":"$${HOME} and %%{ if }","b":"$x"}');
   });
 
   it("refuses a timeout under a minute", () => {

@@ -106,7 +106,10 @@ describe("Helm releases per region", () => {
         expect(release).toMatchObject({ atomic: true, wait: true, wait_for_jobs: true, cleanup_on_fail: true });
         expect(release.timeout).toBeGreaterThanOrEqual(300);
         expect(release.values).toHaveLength(1);
-        expect(release.values[0]).toMatch(/^\$\{yamlencode\(/);
+        // One JSON document (JSON is YAML) whose only interpolations are references to resources.
+        const references = String(release.values[0]).match(/\$\{[^}]*\}/g) ?? [];
+        for (const ref of references) expect(ref).toMatch(/^\$\{(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z_0-9.[\]"]+\}$/);
+        expect(() => JSON.parse(String(release.values[0]).replace(/\$\{[^}]*\}/g, "ref"))).not.toThrow();
       }
     }
   });

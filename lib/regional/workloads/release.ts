@@ -1,8 +1,21 @@
 import * as path from "path";
 import { Construct } from "constructs";
-import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { CHARTS, ChartName } from "./charts";
+
+/**
+ * A values document for Helm: the typed values as JSON (which is YAML). The
+ * stack's references inside stay `${...}` interpolations that Terraform fills
+ * in at apply; any other `${` or `%{` in a value is escaped so Terraform's
+ * template syntax never reads it. (cdktf renders strings inside `yamlencode()`
+ * arguments without escaping their quotes, so the document is built here.)
+ */
+export function helmValuesDocument(values: object): string {
+  return JSON.stringify(values)
+    .replace(/\$\{(?!TfToken\[)/g, () => "$${")
+    .replace(/%\{/g, () => "%%{");
+}
 
 /** Seconds Helm waits for a release's pods and jobs before it rolls back and fails the deploy. @default 900 */
 export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 900;
@@ -26,8 +39,8 @@ export interface ChartReleaseProps<V extends object> {
  * One Helm release of a pinned chart. Atomic: a rollout that does not become
  * ready (pods and jobs, `wait` and `wait_for_jobs`) within the timeout is
  * rolled back and fails `cdktf deploy`. The values stay a typed object here
- * (`values`, for tests and reviewers) and reach Helm as `yamlencode(...)`, so
- * references to the stack's resources resolve at apply time.
+ * (`values`, for tests and reviewers) and reach Helm as one JSON document, in
+ * which references to the stack's resources resolve at apply time.
  */
 export class ChartRelease<V extends object> extends Construct {
   readonly release: Release;
@@ -56,7 +69,7 @@ export class ChartRelease<V extends object> extends Construct {
       waitForJobs: true,
       timeout,
       maxHistory: 10,
-      values: [Fn.yamlencode(props.values)],
+      values: [helmValuesDocument(props.values)],
       dependsOn: props.dependsOn,
     });
   }
@@ -105,7 +118,7 @@ export class ManifestsRelease extends Construct {
       wait: true,
       timeout: 300,
       maxHistory: 10,
-      values: [Fn.yamlencode({ objects: props.objects })],
+      values: [helmValuesDocument({ objects: props.objects })],
       dependsOn: props.dependsOn,
     });
   }
