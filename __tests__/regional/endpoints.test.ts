@@ -1,7 +1,7 @@
 import { exampleConfig, resources, synthDeployment } from "../helpers/synth";
 
 const config = exampleConfig();
-const { stacks } = synthDeployment(config);
+const { stacks, files } = synthDeployment(config);
 
 describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack %s", (region, regionConfig) => {
   const stack = stacks[`regional-${region}`];
@@ -13,6 +13,12 @@ describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack
     expect(published.fulcio_negs.input).toEqual({ http: "sigstore-fulcio-http", grpc: "sigstore-fulcio-grpc", zones: [] });
     expect(published.tsa_negs.input).toEqual({ http: "sigstore-tsa-http", zones: [] });
     expect(published.dex_negs.input).toEqual({ http: "sigstore-dex-http", zones: regionConfig.zones });
+  });
+
+  it("warns at synth, naming the settings, that Fulcio and the TSA wait for their chains", () => {
+    const manifest = files["manifest.json"];
+    expect(manifest).toContain(`set regional.fulcio.certificateChains.${region}`);
+    expect(manifest).toContain(`set regional.tsa.certificateChains.${region} and regional.tsa.encryptedKeysets.${region}`);
   });
 
   it("exports the NEG names and zones the global stack reads, without marking them sensitive", () => {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Annotations, ITerraformDependable, TerraformOutput } from "cdktf";
+import { AnnotationMetadataEntryType, ITerraformDependable, TerraformOutput } from "cdktf";
 import { DataKubernetesConfigMapV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1";
 import type { RegionConfig, SigstoreConfig } from "../../config/schema";
 import { hostOf } from "../../shared/names";
@@ -94,7 +94,7 @@ export class RegionalWorkloads extends Construct {
       endpoints.fulcio.publishAfter(...waitForNegs("fulcio-negs", fulcioNegs, this.fulcio.chart.release));
     } else {
       endpoints.fulcio.withholdZones();
-      Annotations.of(this).addWarning(
+      warn(this, 
         `Fulcio is not installed in ${region} yet: its KMS intermediate needs a certificate chain. Sign the key's CSR with the root, then set regional.fulcio.certificateChains.${region}. Until then the region publishes no Fulcio zone, and the global stack's plan stops on its precondition.`,
       );
     }
@@ -106,7 +106,7 @@ export class RegionalWorkloads extends Construct {
       endpoints.tsa.publishAfter(...waitForNegs("tsa-negs", [endpoints.tsa.negNames.http], this.timestamp.chart.release));
     } else {
       endpoints.tsa.withholdZones();
-      Annotations.of(this).addWarning(
+      warn(this, 
         `The Timestamp Authority is not installed in ${region} yet: set regional.tsa.certificateChains.${region}` +
           (props.timestampAuthority.signer === "tink" ? ` and regional.tsa.encryptedKeysets.${region}` : "") + ".",
       );
@@ -133,7 +133,7 @@ export class RegionalWorkloads extends Construct {
           this.ctlog = new CtLogRelease(this, "ctlog", { ctlog: props.ctlog, dependsOn: [this.trillian.chart.release, this.fulcio.chart.release] });
           this.treeIdOutput("ctlog", CTLOG_TREE_CONFIG_MAP, this.ctlog.chart.release, "the CT log");
         } else {
-          Annotations.of(this).addWarning(`The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
+          warn(this, `The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
         }
       }
     }
@@ -143,7 +143,7 @@ export class RegionalWorkloads extends Construct {
       const origin = hostOf(config.tiles[kind].subdomain, config.dns.domain);
       const encryptedKeyset = config.tiles[kind].encryptedKeyset;
       if (kind === "rekor" && !encryptedKeyset) {
-        Annotations.of(this).addWarning(`Rekor v2 is not installed in ${region} yet: set tiles.rekor.encryptedKeyset (its Tink keyset, encrypted with the log's key-encryption key).`);
+        warn(this, `Rekor v2 is not installed in ${region} yet: set tiles.rekor.encryptedKeyset (its Tink keyset, encrypted with the log's key-encryption key).`);
         continue;
       }
       const release = new TilesLogRelease(this, `${kind}-tiles`, { log, origin, encryptedKeyset });
@@ -165,4 +165,9 @@ export class RegionalWorkloads extends Construct {
       value: data.data.lookup(configMap.key),
     });
   }
+}
+
+/** A synth warning (shown by cdktf), without a stack trace: the manifest stays free of absolute paths. */
+function warn(scope: Construct, message: string): void {
+  scope.node.addMetadata(AnnotationMetadataEntryType.WARN, message, { stackTrace: false });
 }
