@@ -204,6 +204,14 @@ describe("assembleTrustedRoot", () => {
       ]);
     });
 
+    test("Terraform tokens: the trusted root needs plain values", () => {
+      const m = clone(material);
+      m.ctLogs[1].publicKeyPem = Lazy.stringValue({ produce: () => "x" });
+      expect(problemsOf(() => assembleTrustedRoot(m))).toEqual([
+        "ctLogs[1].publicKeyPem: is a Terraform token: the trusted root is assembled from plain values after apply (a log id is a hash Terraform cannot compute); output the material and run `sigstore-cdktf trust` on the outputs",
+      ]);
+    });
+
     test("unknown fields and non-https URLs", () => {
       const m = clone(material);
       m.ctLogs[0].keyDetail = "PKIX_ED25519";

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { z } from "zod";
 import { KEY_DETAILS, keyDetailsFit, keyDetailsOf, logIdOf, parseCertificatePem, parsePublicKeyPem } from "./keys";
 import type { TrustMaterial } from "./types";
@@ -217,12 +218,34 @@ function crossChecks(material: TrustMaterial): TrustProblem[] {
   return problems;
 }
 
+/** Paths of unresolved Terraform tokens in a value. */
+function tokenPaths(value: unknown, at: PropertyKey[]): string[] {
+  if (typeof value === "string") return Token.isUnresolved(value) ? [formatPath(at)] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => tokenPaths(v, [...at, i]));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => tokenPaths(v, [...at, k]));
+  }
+  return [];
+}
+
 /**
  * Validates trust material (plain data, as the global stack's `trust_material` output holds it).
  * @param source where the material came from, for error messages
  * @throws TrustMaterialError listing every problem found
  */
 export function validateTrustMaterial(input: unknown, source = "trust material"): TrustMaterial {
+  const tokens = tokenPaths(input, []);
+  if (tokens.length > 0) {
+    throw new TrustMaterialError(
+      source,
+      tokens.map((path) => ({
+        path,
+        message:
+          "is a Terraform token: the trusted root is assembled from plain values after apply (a log id is a hash Terraform cannot compute); " +
+          "output the material and run `sigstore-cdktf trust` on the outputs",
+      })),
+    );
+  }
   const result = trustMaterialSchema.safeParse(input);
   if (!result.success) {
     throw new TrustMaterialError(
