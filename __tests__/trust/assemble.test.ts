@@ -1,6 +1,6 @@
 import { ClientTrustConfig, SigningConfig, TrustedRoot } from "@sigstore/protobuf-specs";
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from "crypto";
-import { Lazy, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { Lazy, Token, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import {
   assembleSigningConfig,
   assembleTrustedRoot,
@@ -308,5 +308,8 @@ describe("assembleSigningConfig", () => {
       ),
     });
     expect(() => assembleSigningConfig({ ...urls, fulcio: token("https://fulcio.example.com") })).toThrow(/operator: is required/);
+    // A version may be a token too (a number token is an encoded double).
+    const version = Token.asNumber(Lazy.numberValue({ produce: () => 2 }));
+    expect(assembleSigningConfig({ ...urls, rekorApiVersions: [1, version] }).rekorTlogUrls[1].majorApiVersion).toBe(version);
   });
 });

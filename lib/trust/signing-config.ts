@@ -32,7 +32,7 @@ export interface SigningConfigJson {
   readonly tsaConfig: { readonly selector: "ANY" };
 }
 
-const isToken = (value: unknown): boolean => typeof value === "string" && Token.isUnresolved(value);
+const isToken = (value: unknown): boolean => (typeof value === "string" || typeof value === "number") && Token.isUnresolved(value);
 
 function checkUrl(value: string, path: string, problems: TrustProblem[]): string {
   if (isToken(value)) return value;
