@@ -111,7 +111,8 @@ export function extractOutputs(doc: Json, opts: { state: boolean; stack?: string
   if (holding.length === 0) {
     throw new TrustCommandError(
       `${opts.file} has no "${TRUST_OUTPUTS.material}" output${opts.stack ? ` in stack "${opts.stack}"` : ""}: ` +
-        `run \`cdktf output global --outputs-file ${opts.file}\` after \`cdktf deploy global\` (the global stack holds the trust outputs)`,
+        `run \`cdktf output global --outputs-file ${opts.file}\` after \`cdktf deploy global\` (the global stack holds the trust outputs; ` +
+        `cdktf leaves sensitive outputs out unless given --outputs-file-include-sensitive-outputs)`,
     );
   }
   if (holding.length > 1) {
