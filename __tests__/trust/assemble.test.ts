@@ -9,7 +9,7 @@ import {
   TrustMaterialError,
   TrustedRootJson,
 } from "../../lib/trust";
-import { Deployment, deployment, materialOf, pem, publicPem, START } from "./fixtures";
+import { Deployment, deployment, ecKeyPair, issue, materialOf, pem, publicPem, START } from "./fixtures";
 
 // One set of keys and chains for the file (key generation is the slow part).
 let d: Deployment;
@@ -156,7 +156,7 @@ describe("assembleTrustedRoot", () => {
       expect(problemsOf(() => assembleTrustedRoot(m))).toEqual([
         `ctLogs[1].publicKeyPem: is the same key as ctLogs[0].publicKeyPem: ${own}`,
         `ctLogs[2].publicKeyPem: is the same key as transparencyLogs[0].publicKeyPem: ${own}`,
-        "ctLogs[3].baseUrl: https://ctfe.example.com/asia-northeast1 is also the URL of ctLogs[2]: every log appears exactly once (list a shared log once, not once per region)",
+        "ctLogs[3].baseUrl: https://ctfe.example.com/asia-northeast1 is also the URL of ctLogs[2], valid at the same time: every log appears exactly once (list a shared log once, not once per region; a rotated key needs validFor.end on the old entry)",
       ]);
     });
 
@@ -164,8 +164,40 @@ describe("assembleTrustedRoot", () => {
       const m = clone(material);
       m.timestampAuthorities.push({ ...m.timestampAuthorities[0] });
       expect(problemsOf(() => assembleTrustedRoot(m))).toEqual([
-        "timestampAuthorities[3].uri: timestampAuthorities[0] is already us-east1's authority at https://tsa.example.com: list each region's authority once",
+        "timestampAuthorities[3].uri: timestampAuthorities[0] is already us-east1's authority at https://tsa.example.com for the same time: list each region's authority once (a rotated certificate needs validFor.end on the old entry)",
         "timestampAuthorities[3].certChainPem[0]: is the same certificate as timestampAuthorities[0].certChainPem[0]: each region signs with its own certificate",
+      ]);
+    });
+
+    test("a rotated log key and a rotated intermediate: consecutive entries for one URL are kept", async () => {
+      const m = clone(material);
+      const newKey = publicPem(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey);
+      const newIntermediate = await issue(d.fulcioRoot, "CN=fulcio us-east1 2027, O=example.com", await ecKeyPair(), "ca");
+      m.transparencyLogs[0].validFor.end = "2026-07-01T00:00:00Z";
+      m.transparencyLogs.push({ ...m.transparencyLogs[0], publicKeyPem: newKey, validFor: { start: "2026-07-01T00:00:00Z" } });
+      m.certificateAuthorities[0].validFor.end = "2026-07-01T00:00:00Z";
+      m.certificateAuthorities.push({
+        ...m.certificateAuthorities[0],
+        certChainPem: [pem(newIntermediate), pem(d.fulcioRoot.cert)],
+        validFor: { start: "2026-07-01T00:00:00Z" },
+      });
+      const rotated = assembleTrustedRoot(m);
+      expect(rotated.tlogs.map((l) => [l.baseUrl, l.publicKey.validFor])).toEqual([
+        ["https://rekor.example.com", { start: "2026-01-01T00:00:00.000Z", end: "2026-07-01T00:00:00.000Z" }],
+        ["https://rekor.example.com", { start: "2026-07-01T00:00:00.000Z" }],
+      ]);
+      expect(rotated.certificateAuthorities.map((a) => a.subject.commonName)).toEqual([
+        "fulcio asia-northeast1",
+        "fulcio europe-west1",
+        "fulcio us-east1",
+        "fulcio us-east1 2027",
+      ]);
+      // Without an end on the old entries, both would be current: rejected.
+      delete m.transparencyLogs[0].validFor.end;
+      delete m.certificateAuthorities[0].validFor.end;
+      expect(problemsOf(() => assembleTrustedRoot(m))).toEqual([
+        "transparencyLogs[1].baseUrl: https://rekor.example.com is also the URL of transparencyLogs[0], valid at the same time: every log appears exactly once (list a shared log once, not once per region; a rotated key needs validFor.end on the old entry)",
+        "certificateAuthorities[3].uri: certificateAuthorities[0] is already us-east1's authority at https://fulcio.example.com for the same time: list each region's authority once (a rotated certificate needs validFor.end on the old entry)",
       ]);
     });
 

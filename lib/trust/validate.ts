@@ -158,25 +158,35 @@ function formatPath(segments: readonly PropertyKey[]): string {
   return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join("");
 }
 
-/** Checks across entries: a log appears once, no key signs two logs, no authority is listed twice. */
+/** Whether two validity periods share an instant (a rotation ends one where the next starts). */
+function overlap(a: { start: string; end?: string }, b: { start: string; end?: string }): boolean {
+  const end = (v: { end?: string }) => (v.end === undefined ? Infinity : Date.parse(v.end));
+  return Date.parse(a.start) < end(b) && Date.parse(b.start) < end(a);
+}
+
+/**
+ * Checks across entries: a log appears once, no key signs two logs, no region
+ * has two authorities at one URL at the same time, no certificate is listed twice.
+ * Entries for one URL with consecutive validity (a rotated key) are allowed.
+ */
 function crossChecks(material: TrustMaterial): TrustProblem[] {
   const problems: TrustProblem[] = [];
   const logs = [
     ...material.transparencyLogs.map((l, i) => ({ l, path: `transparencyLogs[${i}]` })),
     ...material.ctLogs.map((l, i) => ({ l, path: `ctLogs[${i}]` })),
   ];
-  const byUrl = new Map<string, string>();
   const byKey = new Map<string, string>();
-  for (const { l, path } of logs) {
-    const urlKey = l.baseUrl.replace(/\/+$/, "");
-    const sameUrl = byUrl.get(urlKey);
-    if (sameUrl) {
+  logs.forEach(({ l, path }, i) => {
+    const earlier = logs
+      .slice(0, i)
+      .find((o) => o.l.baseUrl.replace(/\/+$/, "") === l.baseUrl.replace(/\/+$/, "") && overlap(o.l.validFor, l.validFor));
+    if (earlier) {
       problems.push({
         path: `${path}.baseUrl`,
-        message: `${l.baseUrl} is also the URL of ${sameUrl}: every log appears exactly once (list a shared log once, not once per region)`,
+        message:
+          `${l.baseUrl} is also the URL of ${earlier.path}, valid at the same time: every log appears exactly once ` +
+          "(list a shared log once, not once per region; a rotated key needs validFor.end on the old entry)",
       });
-    } else {
-      byUrl.set(urlKey, path);
     }
     const keyId = logIdOf(parsePublicKeyPem(l.publicKeyPem)).toString("hex");
     const sameKey = byKey.get(keyId);
@@ -188,20 +198,20 @@ function crossChecks(material: TrustMaterial): TrustProblem[] {
     } else {
       byKey.set(keyId, path);
     }
-  }
+  });
   for (const list of ["certificateAuthorities", "timestampAuthorities"] as const) {
-    const byRegionUrl = new Map<string, number>();
     const byIssuer = new Map<string, number>();
     material[list].forEach((a, i) => {
-      const regionUrl = `${a.region} ${a.uri.replace(/\/+$/, "")}`;
-      const same = byRegionUrl.get(regionUrl);
-      if (same !== undefined) {
+      const same = material[list]
+        .slice(0, i)
+        .findIndex((o) => o.region === a.region && o.uri.replace(/\/+$/, "") === a.uri.replace(/\/+$/, "") && overlap(o.validFor, a.validFor));
+      if (same >= 0) {
         problems.push({
           path: `${list}[${i}].uri`,
-          message: `${list}[${same}] is already ${a.region}'s authority at ${a.uri}: list each region's authority once`,
+          message:
+            `${list}[${same}] is already ${a.region}'s authority at ${a.uri} for the same time: list each region's authority once ` +
+            "(a rotated certificate needs validFor.end on the old entry)",
         });
-      } else {
-        byRegionUrl.set(regionUrl, i);
       }
       const fingerprint = parseCertificatePem(a.certChainPem[0]).fingerprint256;
       const sameIssuer = byIssuer.get(fingerprint);
