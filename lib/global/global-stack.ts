@@ -13,6 +13,7 @@ import { jwksMergerSource } from "../shared/function-packages";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
+import { TrustOutputs } from "./trust-outputs";
 import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
@@ -28,6 +29,8 @@ export class GlobalStack extends SigstoreStack {
   readonly frontends: { readonly [K in PublicServiceId]?: GlobalFrontend };
   /** Serves every region's Dex keys at /auth/keys, when Dex is global. */
   readonly dexJwks?: DexJwksAggregation;
+  /** The `trust_material` and `instance_urls` outputs, from every region's values. */
+  readonly trust: TrustOutputs;
 
   constructor(scope: Construct, props: GlobalStackProps) {
     const { config } = props;
@@ -153,6 +156,7 @@ export class GlobalStack extends SigstoreStack {
         owned: owned ? { adopt: plan.adopt, targets } : undefined,
       });
     }
+    this.trust = new TrustOutputs(this, "trust", { config, regions: props.regions });
     waitFor(this, apisReady);
   }
 }
