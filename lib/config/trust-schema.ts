@@ -92,6 +92,15 @@ export const trustSchema = z.strictObject({
 
 export type TrustConfig = z.output<typeof trustSchema>;
 
+/** The certificate, or undefined when it did not parse (its own field already reports that). */
+function parsed(pem: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `child` is issued and signed by `issuer`. */
 function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
   return child.checkIssued(issuer) && child.verify(issuer.publicKey);
@@ -116,7 +125,8 @@ export function validateTrust(input: TrustContext, ctx: z.RefinementCtx): void {
   for (const kind of ["fulcio", "tsa"] as const) {
     const pem = trust[kind].rootCertificate;
     if (pem === undefined) continue;
-    const root = new X509Certificate(pem);
+    const root = parsed(pem);
+    if (!root) continue;
     if (!root.ca) issue([kind, "rootCertificate"], `is not a CA certificate (basicConstraints CA:TRUE is missing): use the ${kind === "fulcio" ? "Fulcio" : "TSA"} root, not a leaf`);
     else if (!issuedBy(root, root)) issue([kind, "rootCertificate"], "is not self-signed: give the root itself; intermediates go in trust.regions.<region>");
     else roots[kind] = root;
@@ -145,7 +155,9 @@ export function validateTrust(input: TrustContext, ctx: z.RefinementCtx): void {
       }
       const root = roots[kind];
       if (!root) continue;
-      const certs = chain.map((pem) => new X509Certificate(pem));
+      const maybe = chain.map(parsed);
+      if (maybe.some((c) => c === undefined)) continue;
+      const certs = maybe as X509Certificate[];
       certs.forEach((cert, i) => {
         const issuer = i + 1 < certs.length ? certs[i + 1] : root;
         if (!issuedBy(cert, issuer)) {

@@ -13,6 +13,8 @@ import { jwksMergerSource } from "../shared/function-packages";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
+import { TILES_LOGS, TilesLogExport } from "../regional/tiles-log";
+import { tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
 import { TrustOutputs } from "./trust-outputs";
 import { GlobalUptime } from "./uptime";
 
@@ -91,29 +93,46 @@ export class GlobalStack extends SigstoreStack {
     }
     this.frontends = frontends;
 
+    // Tiles logs: each shard is served on its own host (reads from its bucket,
+    // writes to its pods); with shards in several regions, one write host in
+    // front of all of them sends each write to a healthy shard near the client.
     for (const kind of ["rekor", "ctlog"] as const) {
-      const host = props.regions.find((r) => r.tilesLogs[kind]);
-      if (!host) continue;
+      const shards = props.regions.filter((r) => r.tilesLogs[kind]);
+      if (shards.length === 0) continue;
       const log = config.tiles[kind];
-      const frontend = new TilesFrontend(this, `${kind}-tiles`, {
-        project: config.project.id,
-        names,
-        log: host.tilesLogs[kind]!.exported,
-        host: hostOf(log.subdomain, config.dns.domain),
-        managedZone: config.dns.zoneName,
-        maxRatePerEndpoint: log.maxRatePerEndpoint,
-        cloudArmor: log.cloudArmor,
-        logging: config.logging,
-      });
-      // A new host with no regional history: the global stack simply owns its record.
-      new DnsRecordSet(this, `${kind}-tiles-a-record`, {
-        project: config.project.id,
-        managedZone: config.dns.zoneName,
-        name: fqdnOf(log.subdomain, config.dns.domain),
-        type: "A",
-        ttl: 300,
-        rrdatas: [frontend.ipAddress],
-      });
+      const serve = (id: string, label: string, exported: TilesLogExport, writers?: TilesLogExport[], namePart?: string) => {
+        const frontend = new TilesFrontend(this, id, {
+          project: config.project.id,
+          names,
+          log: exported,
+          writers,
+          namePart,
+          host: hostOf(label, config.dns.domain),
+          managedZone: config.dns.zoneName,
+          maxRatePerEndpoint: log.maxRatePerEndpoint,
+          cloudArmor: log.cloudArmor,
+          logging: config.logging,
+        });
+        // A new host with no regional history: the global stack simply owns its record.
+        new DnsRecordSet(this, `${id}-a-record`, {
+          project: config.project.id,
+          managedZone: config.dns.zoneName,
+          name: fqdnOf(label, config.dns.domain),
+          type: "A",
+          ttl: 300,
+          rrdatas: [frontend.ipAddress],
+        });
+      };
+      if (shards.length === 1) {
+        serve(`${kind}-tiles`, tilesWriteLabel(config, kind), shards[0].tilesLogs[kind]!.exported);
+        continue;
+      }
+      for (const shard of shards) {
+        serve(`${kind}-tiles-${shard.region}`, tilesShardLabel(config, kind, shard.region), shard.tilesLogs[kind]!.exported);
+      }
+      const exported = shards.map((s) => s.tilesLogs[kind]!.exported);
+      // Reads on the write host are the first shard's; clients read each shard on its own host.
+      serve(`${kind}-tiles`, tilesWriteLabel(config, kind), exported[0], exported, `${TILES_LOGS[kind].chart}-${log.shardName}-write`);
     }
 
     if (config.monitoring.uptimeChecks) {
