@@ -5,7 +5,7 @@ import * as x509 from "@peculiar/x509";
 
 // Real certificates for configuration tests, made with @peculiar/x509 (a
 // dependency of @sigstore/mock) over Node's WebCrypto.
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type Curve = "P-256" | "P-384";
 const algorithm = (curve: Curve) => ({ name: "ECDSA", namedCurve: curve, hash: curve === "P-384" ? "SHA-384" : "SHA-256" });
@@ -15,11 +15,11 @@ const notAfter = new Date("2036-01-01T00:00:00Z");
 export interface Issued {
   readonly pem: string;
   readonly cert: x509.X509Certificate;
-  readonly keys: CryptoKeyPair;
+  readonly keys: webcrypto.CryptoKeyPair;
 }
 
-async function keysFor(curve: Curve): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(algorithm(curve), true, ["sign", "verify"])) as CryptoKeyPair;
+async function keysFor(curve: Curve): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(algorithm(curve), true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
 }
 
 let serial = 1;
@@ -65,7 +65,7 @@ export async function issue(issuer: Issued, name: string, kind: "ca" | "tsa" | "
     notAfter,
     publicKey: keys.publicKey,
     signingKey: issuer.keys.privateKey,
-    signingAlgorithm: algorithm(issuer.cert.publicKey.algorithm.name === "ECDSA" ? ((issuer.cert.publicKey.algorithm as EcKeyAlgorithm).namedCurve as Curve) : "P-384"),
+    signingAlgorithm: algorithm(issuer.cert.publicKey.algorithm.name === "ECDSA" ? ((issuer.cert.publicKey.algorithm as webcrypto.EcKeyAlgorithm).namedCurve as Curve) : "P-384"),
     extensions,
   });
   return { pem: cert.toString("pem"), cert, keys };
