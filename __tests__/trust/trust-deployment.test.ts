@@ -188,6 +188,45 @@ describe("Rekor v2 shards in two regions", () => {
   });
 });
 
+describe("the CT logs' public host", () => {
+  const [[, map]] = Object.entries(resources(global, "google_compute_url_map")).filter(([, m]) => m.host_rule?.[0]?.hosts.includes(`ctfe.${DOMAIN}`));
+  const backend = (ref: string) => resources(global, "google_compute_backend_service")[/^\$\{google_compute_backend_service\.([^.]+)\.id\}$/.exec(ref)![1]];
+
+  it("routes each log's path only to the region whose key signs it", () => {
+    const rules = map.path_matcher[0].path_rule.map((r: any) => [r.paths, backend(r.service).backend.map((b: any) => /\/zones\/([^/]+)\//.exec(b.group)![1])]);
+    expect(rules).toEqual([
+      [["/us-east1/*"], ["us-east1-b", "us-east1-c"]],
+      [["/europe-west1/*"], ["europe-west1-b", "europe-west1-c", "europe-west1-d"]],
+    ]);
+    for (const rule of map.path_matcher[0].path_rule) {
+      const b = backend(rule.service);
+      expect(b.security_policy).toMatch(/^\$\{google_compute_security_policy\./);
+      const hc = resources(global, "google_compute_health_check")[/^\$\{google_compute_health_check\.([^.]+)\.id\}$/.exec(b.health_checks[0])![1]];
+      expect(hc.http_health_check.request_path).toBe("/healthz");
+    }
+  });
+
+  it("takes each region's NEG name from that region's stack, and has TLS, a certificate and its A record", () => {
+    for (const region of REGIONS) {
+      const group = backend(map.path_matcher[0].path_rule[REGIONS.indexOf(region)].service).backend[0].group;
+      const ref = /networkEndpointGroups\/(\$\{[^}]+\})$/.exec(group)![1];
+      expect(remoteOutput(ref)[0]).toBe(`regional-${region}`);
+      const published = Object.values(resources(regional(region), "terraform_data")).find((d: any) => d.input?.http === `sigstore-ctlog-${region === "us-east1" ? "use1" : "euw1"}-http`);
+      expect(published).toBeDefined();
+    }
+    expect(Object.values(resources(global, "google_compute_ssl_policy")).some((p: any) => p.name === "sigstore-ctlog-ssl-policy" && p.min_tls_version === "TLS_1_2")).toBe(true);
+    expect(Object.values(resources(global, "google_dns_record_set")).map((r: any) => r.name)).toContain(`ctfe.${DOMAIN}.`);
+  });
+
+  it("is watched log by log, at each log's signed tree head", () => {
+    const checks = Object.values(resources(global, "google_monitoring_uptime_check_config")).filter((c: any) => c.http_check?.path?.endsWith("/ct/v1/get-sth"));
+    expect(checks.map((c: any) => [c.monitored_resource.labels.host, c.http_check.path]).sort()).toEqual([
+      [`ctfe.${DOMAIN}`, "/europe-west1/ct/v1/get-sth"],
+      [`ctfe.${DOMAIN}`, "/us-east1/ct/v1/get-sth"],
+    ]);
+  });
+});
+
 describe("a KMS Fulcio and one shared CT log (constructed, not synthesized)", () => {
   let deployment: SigstoreDeployment;
   let root: Issued;

@@ -434,6 +434,9 @@ const ctlogSchema = strict({
   subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default("ctfe"),
   /** Public key (PEM) of each region's CT log, for the trusted root; the private key stays in Secret Manager. */
   publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
+  /** Capacity per ct_server pod behind the public host, requests per second. @default 100 */
+  maxRatePerEndpoint: z.number().positive().default(100),
+  cloudArmor: cloudArmorSchema.prefault({}),
 });
 
 const backendSchema = z.discriminatedUnion(

@@ -14,7 +14,8 @@ import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
 import { TILES_LOGS, TilesLogExport } from "../regional/tiles-log";
-import { tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
+import { ctLogHost, tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
+import { CtLogFrontend } from "./ctlog-frontend";
 import { TrustOutputs } from "./trust-outputs";
 import { GlobalUptime } from "./uptime";
 
@@ -135,18 +136,46 @@ export class GlobalStack extends SigstoreStack {
       serve(`${kind}-tiles`, tilesWriteLabel(config, kind), exported[0], exported, `${TILES_LOGS[kind].chart}-${log.shardName}-write`);
     }
 
+    // Every CT log on one public host, each under its own path, for Fulcio and monitors.
+    const ctLogs = props.regions.filter((r) => r.ctlog).map((r) => r.ctlog!.exported);
+    if (ctLogs.length > 0) {
+      const ctFrontend = new CtLogFrontend(this, "ctlog", {
+        project: config.project.id,
+        names,
+        logs: ctLogs,
+        host: ctLogHost(config),
+        managedZone: config.dns.zoneName,
+        maxRatePerEndpoint: config.ctlog.maxRatePerEndpoint,
+        cloudArmor: config.ctlog.cloudArmor,
+        logging: config.logging,
+      });
+      // A new host with no regional history: the global stack owns its record.
+      new DnsRecordSet(this, "ctlog-a-record", {
+        project: config.project.id,
+        managedZone: config.dns.zoneName,
+        name: fqdnOf(config.ctlog.subdomain, config.dns.domain),
+        type: "A",
+        ttl: 300,
+        rrdatas: [ctFrontend.ipAddress],
+      });
+    }
+
     if (config.monitoring.uptimeChecks) {
       new GlobalUptime(this, "uptime", {
         project: config.project.id,
         names,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
-        targets: PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
-          id,
-          title: PUBLIC_SERVICES[id].title,
-          host: hostOf(config.services[id].subdomain, config.dns.domain),
-          path: PUBLIC_SERVICES[id].healthCheckPath,
-        })),
+        targets: [
+          ...PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
+            id,
+            title: PUBLIC_SERVICES[id].title,
+            host: hostOf(config.services[id].subdomain, config.dns.domain),
+            path: PUBLIC_SERVICES[id].healthCheckPath,
+          })),
+          // Each CT log through its own path, as monitors read it: its signed tree head.
+          ...ctLogs.map((log) => ({ id: `ctlog-${log.region}`, title: `CT log ${log.prefix}`, host: ctLogHost(config), path: `/${log.prefix}/ct/v1/get-sth` })),
+        ],
       });
     }
 
