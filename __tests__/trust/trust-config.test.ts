@@ -1,6 +1,7 @@
 import { X509Certificate } from "crypto";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { baseConfig, withConfig } from "../helpers/synth";
+import { ctLogRegionFor, ctLogUrl } from "../../lib/shared/log-placement";
 import { issue, Issued, logPublicKey, selfSigned } from "./pki";
 
 /** The problems a configuration yields, as "path: message" lines. */
@@ -139,5 +140,19 @@ describe("log placement and log keys", () => {
         c.tiles = { rekor: { regions: ["us-east1", "us-east1"] } };
       }),
     ).toEqual([expect.stringMatching(/^tiles\.rekor\.regions\[1\]: "us-east1" is listed twice/)]);
+  });
+});
+
+describe("which CT log a region's Fulcio submits to", () => {
+  it("is the shared log from every region, or each region's own", () => {
+    const shared = parseConfig(withConfig((c) => (c.ctlog = { region: "europe-west1" })));
+    expect(["us-east1", "europe-west1"].map((r) => ctLogUrl(shared, ctLogRegionFor(shared, r)!))).toEqual([
+      "https://ctfe.sigstore.test.example/europe-west1",
+      "https://ctfe.sigstore.test.example/europe-west1",
+    ]);
+    const own = parseConfig(withConfig((c) => (c.ctlog = { placement: "perRegion" })));
+    expect(["us-east1", "europe-west1"].map((r) => ctLogRegionFor(own, r))).toEqual(["us-east1", "europe-west1"]);
+    const none = parseConfig(withConfig((c) => (c.features = { ctlog: false })));
+    expect(ctLogRegionFor(none, "us-east1")).toBeUndefined();
   });
 });

@@ -114,8 +114,8 @@ describe("trust_material", () => {
 
   it("lists each region's TSA once, pending its ceremony, with the configured validity", () => {
     expect(material.timestampAuthorities.map((a: any) => [a.region, a.uri, a.certChainPem, a.validFor.start])).toEqual([
-      ["us-east1", `https://timestamp.${DOMAIN}`, [], "2026-01-01T00:00:00Z"],
-      ["europe-west1", `https://timestamp.${DOMAIN}`, [], "2026-06-01T00:00:00Z"],
+      ["us-east1", `https://timestamp.${DOMAIN}/api/v1/timestamp`, [], "2026-01-01T00:00:00Z"],
+      ["europe-west1", `https://timestamp.${DOMAIN}/api/v1/timestamp`, [], "2026-06-01T00:00:00Z"],
     ]);
   });
 

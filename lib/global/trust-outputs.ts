@@ -49,7 +49,8 @@ export interface PendingTrustValue {
  */
 export function trustMaterialOf(config: SigstoreConfig, regions: readonly RegionalStack[], pending: PendingTrustValue[] = []): TrustMaterial {
   const fulcioUri = `https://${hostOf(config.services.fulcio.subdomain, config.dns.domain)}`;
-  const tsaUri = `https://${hostOf(config.services.tsa.subdomain, config.dns.domain)}`;
+  // A TSA is named by the endpoint clients post to, as in the public-good trusted root.
+  const tsaUri = `https://${hostOf(config.services.tsa.subdomain, config.dns.domain)}${TSA_TIMESTAMP_PATH}`;
   const rekorUri = `https://${serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)}`;
   const chain = (region: string, field: "fulcioChain" | "tsaChain", root: string | undefined): string[] => {
     const certs = config.trust.regions[region]?.[field];

@@ -24,6 +24,15 @@ export function ctLogPrefix(region: string): string {
   return region;
 }
 
+/**
+ * The CT log a region's Fulcio submits to: its own with `perRegion`, the
+ * shared one otherwise; undefined when the deployment runs no CT log.
+ */
+export function ctLogRegionFor(config: SigstoreConfig, region: string): string | undefined {
+  const regions = ctLogRegions(config);
+  return regions.includes(region) ? region : regions[0];
+}
+
 /** Public host of every CT log (`ctfe.<domain>`). */
 export function ctLogHost(config: SigstoreConfig): string {
   return hostOf(config.ctlog.subdomain, config.dns.domain);
