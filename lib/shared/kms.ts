@@ -74,6 +74,8 @@ export class CryptoKey extends Construct {
    * SubjectPublicKeyInfo PEM of an asymmetric key's version, read in the
    * stack that creates the key (a data source, known once the key exists),
    * so other stacks get it as a cross-stack value and never look it up.
+   * The provider reads it at apply time once the key exists, retrying while
+   * an HSM version is still being generated.
    * @param version @default 1, the version KMS creates with the key
    */
   publicKeyPem(version = 1): string {
