@@ -140,6 +140,13 @@ describe("log placement and log keys", () => {
         c.tiles = { rekor: { regions: ["us-east1", "us-east1"] } };
       }),
     ).toEqual([expect.stringMatching(/^tiles\.rekor\.regions\[1\]: "us-east1" is listed twice/)]);
+    expect(
+      problems((c) => {
+        c.features = { rekorTiles: true };
+        c.services = { fulcio: { subdomain: "rekor-1-euw1" } };
+        c.tiles = { rekor: { regions: ["us-east1", "europe-west1"] } };
+      }),
+    ).toEqual([expect.stringMatching(/^tiles\.rekor\.regions: the shard host "rekor-1-euw1" is already used by fulcio/)]);
   });
 });
 

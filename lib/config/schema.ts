@@ -2,6 +2,7 @@ import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
+import { regionCode } from "../shared/names";
 import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
 
 // One schema for the whole deployment. Every object is strict so that a typo
@@ -611,6 +612,15 @@ export const sigstoreConfigSchema = strict({
     }
     if (log.region !== undefined && log.regions !== undefined) {
       ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: "set either region (one shard) or regions (a shard in each), not both" });
+    }
+    if ((log.regions ?? []).length > 1) {
+      // Each shard has its own host next to the write host (lib/shared/log-placement.ts).
+      for (const r of new Set(log.regions)) {
+        const label = `${log.subdomain}-${regionCode(r)}`;
+        const owner = hostnames.get(label);
+        if (owner) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: `the shard host "${label}" is already used by ${owner}; change tiles.${kind}.subdomain` });
+        hostnames.set(label, `tiles.${kind} shard in ${r}`);
+      }
     }
     (log.regions ?? []).forEach((r, i) => {
       if (!firstIndexOfRegion.has(r)) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions", i], message: `"${r}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
