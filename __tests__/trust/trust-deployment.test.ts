@@ -60,6 +60,14 @@ describe("one Fulcio root for the deployment", () => {
     expect(resources(global, "google_privateca_certificate_authority")).toEqual({});
   });
 
+  it("forgets each region's former self-signed root without destroying it", () => {
+    for (const region of REGIONS) {
+      expect(regional(region).removed).toEqual(
+        expect.arrayContaining([{ from: "google_privateca_certificate_authority.fulcio_ca_root_ca", lifecycle: { destroy: false } }]),
+      );
+    }
+  });
+
   it("signs one subordinate CA per region, each in its own region's pool", () => {
     for (const region of REGIONS) {
       const subs = cas.filter((c) => c.stack === `regional-${region}` && c.ca.type === "SUBORDINATE");

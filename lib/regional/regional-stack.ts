@@ -11,6 +11,7 @@ import { hostOf, ResourceNames } from "../shared/names";
 import { ServiceARecord } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { RemovedBlock } from "../shared/state-blocks";
 import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
 import type { RegionalContext } from "./context";
@@ -170,6 +171,12 @@ export class RegionalStack extends SigstoreStack {
       }
     }
     this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, rootCaId, protectionLevel });
+    if (regional.fulcio.ca === "privateca") {
+      // The self-signed root each region had before the deployment's one root:
+      // forgotten, never destroyed (it signed certificates that may still need
+      // verifying); the operator disables it (docs/trust-root.md). A no-op on new deployments.
+      new RemovedBlock(this, "fulcio-former-regional-root", "google_privateca_certificate_authority.fulcio_ca_root_ca");
+    }
     this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { context, workloadPool, protectionLevel });
     // What the operator certifies in the ceremony (docs/trust-root.md): the public keys of this region's KMS signing keys.
     if (this.fulcio.mode === "kms") {
