@@ -122,8 +122,8 @@ describe("trust_material", () => {
 
   it("lists each region's TSA once, pending its ceremony, with the configured validity", () => {
     expect(material.timestampAuthorities.map((a: any) => [a.region, a.uri, a.certChainPem, a.validFor.start])).toEqual([
-      ["us-east1", `https://timestamp.${DOMAIN}/api/v1/timestamp`, [], "2026-01-01T00:00:00Z"],
-      ["europe-west1", `https://timestamp.${DOMAIN}/api/v1/timestamp`, [], "2026-06-01T00:00:00Z"],
+      ["us-east1", `https://timestamp.${DOMAIN}`, [], "2026-01-01T00:00:00Z"],
+      ["europe-west1", `https://timestamp.${DOMAIN}`, [], "2026-06-01T00:00:00Z"],
     ]);
   });
 
@@ -165,9 +165,11 @@ describe("instance_urls", () => {
     expect(urls).toEqual({
       fulcio: `https://fulcio.${DOMAIN}`,
       rekor: [`https://rekor.${DOMAIN}`, `https://rekor-1.${DOMAIN}`],
-      tsa: [`https://timestamp.${DOMAIN}/api/v1/timestamp`],
+      rekorApiVersions: [1, 2],
+      tsa: [`https://timestamp.${DOMAIN}`],
       oidcIssuer: `https://oauth2.${DOMAIN}/auth`,
       validFrom: "2026-01-01T00:00:00Z",
+      operator: DOMAIN,
     });
   });
 });

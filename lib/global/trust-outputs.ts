@@ -7,9 +7,6 @@ import { hostOf } from "../shared/names";
 import type { AuthorityMaterial, InstanceUrls, LogMaterial, TrustMaterial } from "../trust/types";
 import { TRUST_OUTPUTS } from "../trust/types";
 
-/** Path of the Timestamp Authority's RFC 3161 endpoint (what signing_config and clients' `--timestamp-server-url` name). */
-export const TSA_TIMESTAMP_PATH = "/api/v1/timestamp";
-
 /** Host labels of registry services that other engineers add (Rekor v1, TUF); same defaults as the registry. */
 const REGISTRY_DEFAULT_SUBDOMAINS = { rekor: "rekor", tuf: "tuf" } as const;
 
@@ -49,8 +46,8 @@ export interface PendingTrustValue {
  */
 export function trustMaterialOf(config: SigstoreConfig, regions: readonly RegionalStack[], pending: PendingTrustValue[] = []): TrustMaterial {
   const fulcioUri = `https://${hostOf(config.services.fulcio.subdomain, config.dns.domain)}`;
-  // A TSA is named by the endpoint clients post to, as in the public-good trusted root.
-  const tsaUri = `https://${hostOf(config.services.tsa.subdomain, config.dns.domain)}${TSA_TIMESTAMP_PATH}`;
+  // Base URL, as the contract says; signing_config appends the timestamp path.
+  const tsaUri = `https://${hostOf(config.services.tsa.subdomain, config.dns.domain)}`;
   const rekorUri = `https://${serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)}`;
   const chain = (region: string, field: "fulcioChain" | "tsaChain", root: string | undefined): string[] => {
     const certs = config.trust.regions[region]?.[field];
@@ -114,20 +111,36 @@ export function trustMaterialOf(config: SigstoreConfig, regions: readonly Region
   return { certificateAuthorities, timestampAuthorities, transparencyLogs, ctLogs };
 }
 
+/**
+ * `InstanceUrls` with the optional fields the trust-root assembly reads
+ * (`rekorApiVersions`, `operator`), set explicitly so nothing is guessed.
+ */
+export type InstanceUrlsOutput = InstanceUrls & { readonly rekorApiVersions: readonly number[]; readonly operator: string };
+
 /** The instance's public URLs: one host per service on the global load balancer, whatever region answers. */
-export function instanceUrlsOf(config: SigstoreConfig, regions: readonly RegionalStack[]): InstanceUrls {
+export function instanceUrlsOf(config: SigstoreConfig, regions: readonly RegionalStack[]): InstanceUrlsOutput {
   const https = (host: string) => `https://${host}`;
   const rekor: string[] = [];
-  if (regions.some((r) => r.rekor)) rekor.push(https(serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)));
-  if (regions.some((r) => r.tilesLogs.rekor)) rekor.push(https(hostOf(tilesWriteLabel(config, "rekor"), config.dns.domain)));
+  const rekorApiVersions: number[] = [];
+  if (regions.some((r) => r.rekor)) {
+    rekor.push(https(serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)));
+    rekorApiVersions.push(1);
+  }
+  if (regions.some((r) => r.tilesLogs.rekor)) {
+    rekor.push(https(hostOf(tilesWriteLabel(config, "rekor"), config.dns.domain)));
+    rekorApiVersions.push(2);
+  }
   return {
     fulcio: https(hostOf(config.services.fulcio.subdomain, config.dns.domain)),
     rekor,
-    tsa: [https(hostOf(config.services.tsa.subdomain, config.dns.domain)) + TSA_TIMESTAMP_PATH],
+    rekorApiVersions,
+    // Base URLs; signing_config gets the full /api/v1/timestamp URL.
+    tsa: [https(hostOf(config.services.tsa.subdomain, config.dns.domain))],
     // Dex's issuer is https://<host>/auth (docs/dex-jwks.md).
     oidcIssuer: `${https(hostOf(config.services.dex.subdomain, config.dns.domain))}/auth`,
     tufMirror: hasService(config, "tuf") ? https(serviceHost(config, "tuf", REGISTRY_DEFAULT_SUBDOMAINS.tuf)) : undefined,
     validFrom: config.trust.validFrom,
+    operator: config.dns.domain.replace(/\.$/, ""),
   };
 }
 
@@ -145,7 +158,7 @@ export interface TrustOutputsProps {
  */
 export class TrustOutputs extends Construct {
   readonly material: TrustMaterial;
-  readonly urls: InstanceUrls;
+  readonly urls: InstanceUrlsOutput;
   readonly pending: readonly PendingTrustValue[];
 
   constructor(scope: Construct, id: string, props: TrustOutputsProps) {
