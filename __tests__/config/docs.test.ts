@@ -43,8 +43,8 @@ describe("docs/configuration.md", () => {
       const rule = /^services\.(fulcio|tsa|dex)\.cloudArmor\.rules\[\]\.(.*)$/.exec(p);
       // Per-region overrides take the fields documented under regional.<section>.
       const override = /^regions\[\]\.(network|gke|database)\.(.*)$/.exec(p);
-      // Cloud Armor fields of tiles logs are those of services.<id>.cloudArmor.
-      const tilesArmor = /^tiles\.(rekor|ctlog)\.cloudArmor(\.rules\[\])?\.(.*)$/.exec(p);
+      // Cloud Armor fields of tiles logs and the CT logs' host are those of services.<id>.cloudArmor.
+      const tilesArmor = /^(tiles\.rekor|tiles\.ctlog|ctlog)\.cloudArmor(\.rules\[\])?\.(.*)$/.exec(p);
       const candidates = [p, service?.[2], rule?.[2], override && `regional.${override[1]}.${override[2]}`, tilesArmor && (tilesArmor[2] ? tilesArmor[3] : `cloudArmor.${tilesArmor[3]}`)].filter(Boolean) as string[];
       return !candidates.some((c) => documented.has(c));
     });

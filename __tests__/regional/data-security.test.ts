@@ -130,6 +130,7 @@ describe("data layer security properties", () => {
       "google_sql_user.trillian_db_shard_2026_iam_user_log_signer",
       "google_storage_bucket.rekor_attestations_bucket",
       "google_storage_bucket_iam_member.rekor_attestations_object_admin_server",
+      "terraform_data.ctlog_frontend",
     ]);
   });
 });

@@ -17,12 +17,14 @@ const REGIONS: { region: string; ca: FulcioCaMode; protectionLevel: KeyProtectio
   { region: "europe-west1", ca: "privateca", protectionLevel: "SOFTWARE" },
 ];
 const poolOf = (region: string) => `sigstore-${region}.svc.id.goog`;
+/** The deployment's root CA, which the primary region's stack creates (FulcioRootCa). */
+const ROOT_CA = "projects/sigstore-test/locations/us-east1/caPools/sigstore-fulcio-root/certificateAuthorities/sigstore-fulcio-root";
 
 const json = synthConstruct((scope) => {
   for (const { region, ca, protectionLevel } of REGIONS) {
     const context = testContext({ region });
     const workloadPool = poolOf(region);
-    new Fulcio(scope, `fulcio-${region}`, { context, workloadPool, ca, protectionLevel });
+    new Fulcio(scope, `fulcio-${region}`, { context, workloadPool, ca, protectionLevel, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
     new TimestampAuthority(scope, `tsa-${region}`, { context, workloadPool, protectionLevel });
     new TufRepository(scope, `tuf-${region}`, { context, workloadPool, protectionLevel, viewers: [principal("root", "group:tuf-root@example.com")] });
     new Dex(scope, `dex-${region}`, { context, workloadPool, connectorSecrets: ["github-client-secret"] });
@@ -129,7 +131,7 @@ describe("trust services security properties", () => {
         super(scope, "regional-us-east1", { projectId: "sigstore-test", region: "us-east1", backend: { type: "local", directory: "." }, labels: {} });
         const context = testContext();
         const workloadPool = poolOf("us-east1");
-        new Fulcio(this, "fulcio", { context, workloadPool, ca: "privateca" });
+        new Fulcio(this, "fulcio", { context, workloadPool, ca: "privateca", rootCaId: ROOT_CA });
         new TimestampAuthority(this, "tsa", { context, workloadPool });
         new TufRepository(this, "tuf", { context, workloadPool });
         new Dex(this, "dex", { context, workloadPool, connectorSecrets: ["github-client-secret"] });
@@ -150,7 +152,7 @@ describe("trust services security properties", () => {
       "google_kms_key_ring.tuf_keys_key_ring",
       "google_privateca_ca_pool.fulcio_ca_pool",
       "google_privateca_ca_pool_iam_member.fulcio_ca_pool_certificate_manager",
-      "google_privateca_certificate_authority.fulcio_root_ca",
+      "google_privateca_certificate_authority.fulcio_intermediate_ca",
       "google_secret_manager_secret.dex_secret_github_client_secret",
       "google_secret_manager_secret_iam_member.dex_accessor_github_client_secret",
       "google_service_account.dex_server_account",

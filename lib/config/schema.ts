@@ -1,6 +1,9 @@
+import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
+import { regionCode } from "../shared/names";
+import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
 
 // One schema for the whole deployment. Every object is strict so that a typo
 // ("maxRps" for "maxRatePerEndpoint") is an error rather than a silent default.
@@ -394,6 +397,14 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).optional(),
     /** Region that runs the log's single sequencer. @default primaryRegion */
     region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+    /**
+     * Several regions that each run a shard of their own (own sequencer, key
+     * and host `<subdomain>-<region code>`), with `subdomain` as the one write
+     * host over all of them. Excludes `region`. @default [region]
+     */
+    regions: z.array(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' })).min(1).optional(),
+    /** Public key (PEM) of each region's shard, for the trusted root; the private key stays out of Terraform. */
+    publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
     /** Spanner capacity: 100 to 900 in steps of 100, or a multiple of 1000. @default 100 */
     processingUnits: z.number().int().refine((n) => (n >= 100 && n <= 900 && n % 100 === 0) || (n >= 1000 && n % 1000 === 0), {
       error: "Spanner takes 100 to 900 processing units in steps of 100, or a multiple of 1000",
@@ -409,6 +420,24 @@ const tilesSchema = strict({
   rekor: tilesLogSchema("rekor").prefault({}),
   /** TesseraCT (enabled by features.ctlogTiles). */
   ctlog: tilesLogSchema("ctlog").prefault({}),
+});
+
+const ctlogSchema = strict({
+  /**
+   * `shared`: one CT log, in `region`, that every region's Fulcio submits to;
+   * `perRegion`: one log per region, each with its own key, log id and URL.
+   * @default "shared"
+   */
+  placement: z.enum(["shared", "perRegion"], { error: 'must be "shared" or "perRegion"' }).default("shared"),
+  /** Region of the shared log. @default primaryRegion */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+  /** Host label of the CT logs' public host; each log is served under `/<region>`. @default "ctfe" */
+  subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default("ctfe"),
+  /** Public key (PEM) of each region's CT log, for the trusted root; the private key stays in Secret Manager. */
+  publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
+  /** Capacity per ct_server pod behind the public host, requests per second. @default 100 */
+  maxRatePerEndpoint: z.number().positive().default(100),
+  cloudArmor: cloudArmorSchema.prefault({}),
 });
 
 const backendSchema = z.discriminatedUnion(
@@ -475,6 +504,10 @@ export const sigstoreConfigSchema = strict({
   dexJwks: dexJwksSchema.prefault({}),
   /** Tile-based transparency logs (Tessera), when enabled in `features`. */
   tiles: tilesSchema.prefault({}),
+  /** Placement of the CT log (on Trillian), when `features.ctlog` is on. */
+  ctlog: ctlogSchema.prefault({}),
+  /** The public half of the trust root: root certificates, ceremony-signed chains, validity. See docs/trust-root.md. */
+  trust: trustSchema.prefault({}),
   /** Settings of every regional stack; `regions[]` may override network, gke and database. */
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
@@ -577,8 +610,65 @@ export const sigstoreConfigSchema = strict({
     if (log.region !== undefined && !firstIndexOfRegion.has(log.region)) {
       ctx.addIssue({ code: "custom", path: ["tiles", kind, "region"], message: `"${log.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
     }
+    if (log.region !== undefined && log.regions !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: "set either region (one shard) or regions (a shard in each), not both" });
+    }
+    if ((log.regions ?? []).length > 1) {
+      // Each shard has its own host next to the write host (lib/shared/log-placement.ts).
+      for (const r of new Set(log.regions)) {
+        const label = `${log.subdomain}-${regionCode(r)}`;
+        const owner = hostnames.get(label);
+        if (owner) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: `the shard host "${label}" is already used by ${owner}; change tiles.${kind}.subdomain` });
+        hostnames.set(label, `tiles.${kind} shard in ${r}`);
+      }
+    }
+    (log.regions ?? []).forEach((r, i) => {
+      if (!firstIndexOfRegion.has(r)) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions", i], message: `"${r}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+      else if (log.regions!.indexOf(r) !== i) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions", i], message: `"${r}" is listed twice; a region runs at most one shard of a log` });
+    });
   }
+  const ctlog = config.ctlog;
+  if (ctlog.region !== undefined && !firstIndexOfRegion.has(ctlog.region)) {
+    ctx.addIssue({ code: "custom", path: ["ctlog", "region"], message: `"${ctlog.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+  }
+  if (ctlog.region !== undefined && ctlog.placement === "perRegion") {
+    ctx.addIssue({ code: "custom", path: ["ctlog", "region"], message: 'placement "perRegion" runs a CT log in every region: remove region, or use placement "shared"' });
+  }
+  if (config.features.ctlog) {
+    const other = hostnames.get(ctlog.subdomain);
+    if (other) ctx.addIssue({ code: "custom", path: ["ctlog", "subdomain"], message: `subdomain "${ctlog.subdomain}" is already used by ${other}` });
+    hostnames.set(ctlog.subdomain, "ctlog");
+  }
+  // Never one key in two logs: a key configured for two logs would make them one identity with two trees.
+  const keyOwners = new Map<string, string>();
+  const logKeys: [string, (string | number)[], string][] = [
+    ...Object.entries(ctlog.publicKeys).map(([r, pem]): [string, (string | number)[], string] => [`ctlog.publicKeys.${r}`, ["ctlog", "publicKeys", r], pem]),
+    ...(["rekor", "ctlog"] as const).flatMap((kind) =>
+      Object.entries(config.tiles[kind].publicKeys).map(([r, pem]): [string, (string | number)[], string] => [`tiles.${kind}.publicKeys.${r}`, ["tiles", kind, "publicKeys", r], pem]),
+    ),
+  ];
+  for (const [name, path, pem] of logKeys) {
+    const region = path[path.length - 1] as string;
+    if (!firstIndexOfRegion.has(region)) {
+      ctx.addIssue({ code: "custom", path, message: `"${region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+    }
+    const der = spkiFingerprint(pem);
+    if (der === undefined) continue;
+    const first = keyOwners.get(der);
+    if (first) ctx.addIssue({ code: "custom", path, message: `is the same key as ${first}: every log needs its own key (one key in two trees makes two logs indistinguishable)` });
+    else keyOwners.set(der, name);
+  }
+  validateTrust({ trust: config.trust, regions: [...firstIndexOfRegion.keys()], fulcioCa: config.regional.fulcio.ca }, ctx);
 });
+
+/** Base64 DER of a public key, to compare keys whatever their PEM layout; undefined when it does not parse. */
+function spkiFingerprint(pem: string): string | undefined {
+  try {
+    return createPublicKey(pem).export({ type: "spki", format: "der" }).toString("base64");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Configuration as written in a file: optional fields may be omitted. */
 export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
@@ -599,3 +689,5 @@ export type ProjectConfig = SigstoreConfig["project"];
 export type MonitoringConfig = SigstoreConfig["monitoring"];
 export type DexJwksConfig = SigstoreConfig["dexJwks"];
 export type TilesLogConfig = SigstoreConfig["tiles"]["rekor"];
+export type CtLogConfig = SigstoreConfig["ctlog"];
+export type { TrustConfig } from "./trust-schema";

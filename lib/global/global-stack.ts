@@ -13,6 +13,10 @@ import { jwksMergerSource } from "../shared/function-packages";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
+import { TILES_LOGS, TilesLogExport } from "../regional/tiles-log";
+import { ctLogHost, tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
+import { CtLogFrontend } from "./ctlog-frontend";
+import { TrustOutputs } from "./trust-outputs";
 import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
@@ -28,6 +32,8 @@ export class GlobalStack extends SigstoreStack {
   readonly frontends: { readonly [K in PublicServiceId]?: GlobalFrontend };
   /** Serves every region's Dex keys at /auth/keys, when Dex is global. */
   readonly dexJwks?: DexJwksAggregation;
+  /** The `trust_material` and `instance_urls` outputs, from every region's values. */
+  readonly trust: TrustOutputs;
 
   constructor(scope: Construct, props: GlobalStackProps) {
     const { config } = props;
@@ -88,28 +94,69 @@ export class GlobalStack extends SigstoreStack {
     }
     this.frontends = frontends;
 
+    // Tiles logs: each shard is served on its own host (reads from its bucket,
+    // writes to its pods); with shards in several regions, one write host in
+    // front of all of them sends each write to a healthy shard near the client.
     for (const kind of ["rekor", "ctlog"] as const) {
-      const host = props.regions.find((r) => r.tilesLogs[kind]);
-      if (!host) continue;
+      const shards = props.regions.filter((r) => r.tilesLogs[kind]);
+      if (shards.length === 0) continue;
       const log = config.tiles[kind];
-      const frontend = new TilesFrontend(this, `${kind}-tiles`, {
+      const serve = (id: string, label: string, exported: TilesLogExport, writers?: TilesLogExport[], namePart?: string) => {
+        const frontend = new TilesFrontend(this, id, {
+          project: config.project.id,
+          names,
+          log: exported,
+          writers,
+          namePart,
+          host: hostOf(label, config.dns.domain),
+          managedZone: config.dns.zoneName,
+          maxRatePerEndpoint: log.maxRatePerEndpoint,
+          cloudArmor: log.cloudArmor,
+          logging: config.logging,
+        });
+        // A new host with no regional history: the global stack simply owns its record.
+        new DnsRecordSet(this, `${id}-a-record`, {
+          project: config.project.id,
+          managedZone: config.dns.zoneName,
+          name: fqdnOf(label, config.dns.domain),
+          type: "A",
+          ttl: 300,
+          rrdatas: [frontend.ipAddress],
+        });
+      };
+      if (shards.length === 1) {
+        serve(`${kind}-tiles`, tilesWriteLabel(config, kind), shards[0].tilesLogs[kind]!.exported);
+        continue;
+      }
+      for (const shard of shards) {
+        serve(`${kind}-tiles-${shard.region}`, tilesShardLabel(config, kind, shard.region), shard.tilesLogs[kind]!.exported);
+      }
+      const exported = shards.map((s) => s.tilesLogs[kind]!.exported);
+      // Reads on the write host are the first shard's; clients read each shard on its own host.
+      serve(`${kind}-tiles`, tilesWriteLabel(config, kind), exported[0], exported, `${TILES_LOGS[kind].chart}-${log.shardName}-write`);
+    }
+
+    // Every CT log on one public host, each under its own path, for Fulcio and monitors.
+    const ctLogs = props.regions.filter((r) => r.ctlog).map((r) => r.ctlog!.exported);
+    if (ctLogs.length > 0) {
+      const ctFrontend = new CtLogFrontend(this, "ctlog", {
         project: config.project.id,
         names,
-        log: host.tilesLogs[kind]!.exported,
-        host: hostOf(log.subdomain, config.dns.domain),
+        logs: ctLogs,
+        host: ctLogHost(config),
         managedZone: config.dns.zoneName,
-        maxRatePerEndpoint: log.maxRatePerEndpoint,
-        cloudArmor: log.cloudArmor,
+        maxRatePerEndpoint: config.ctlog.maxRatePerEndpoint,
+        cloudArmor: config.ctlog.cloudArmor,
         logging: config.logging,
       });
-      // A new host with no regional history: the global stack simply owns its record.
-      new DnsRecordSet(this, `${kind}-tiles-a-record`, {
+      // A new host with no regional history: the global stack owns its record.
+      new DnsRecordSet(this, "ctlog-a-record", {
         project: config.project.id,
         managedZone: config.dns.zoneName,
-        name: fqdnOf(log.subdomain, config.dns.domain),
+        name: fqdnOf(config.ctlog.subdomain, config.dns.domain),
         type: "A",
         ttl: 300,
-        rrdatas: [frontend.ipAddress],
+        rrdatas: [ctFrontend.ipAddress],
       });
     }
 
@@ -119,12 +166,16 @@ export class GlobalStack extends SigstoreStack {
         names,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
-        targets: PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
-          id,
-          title: PUBLIC_SERVICES[id].title,
-          host: hostOf(config.services[id].subdomain, config.dns.domain),
-          path: PUBLIC_SERVICES[id].healthCheckPath,
-        })),
+        targets: [
+          ...PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
+            id,
+            title: PUBLIC_SERVICES[id].title,
+            host: hostOf(config.services[id].subdomain, config.dns.domain),
+            path: PUBLIC_SERVICES[id].healthCheckPath,
+          })),
+          // Each CT log through its own path, as monitors read it: its signed tree head.
+          ...ctLogs.map((log) => ({ id: `ctlog-${log.region}`, title: `CT log ${log.prefix}`, host: ctLogHost(config), path: `/${log.prefix}/ct/v1/get-sth` })),
+        ],
       });
     }
 
@@ -153,6 +204,7 @@ export class GlobalStack extends SigstoreStack {
         owned: owned ? { adopt: plan.adopt, targets } : undefined,
       });
     }
+    this.trust = new TrustOutputs(this, "trust", { config, regions: props.regions });
     waitFor(this, apisReady);
   }
 }

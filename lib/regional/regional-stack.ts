@@ -1,14 +1,17 @@
 import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { resolveRegionalSettings } from "../config/regional-settings";
 import type { RegionConfig, SigstoreConfig } from "../config/schema";
 import { incomingJwksObject } from "../global/dex-jwks";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { jwksPublisherBundle } from "../shared/function-packages";
+import { ctLogRegions, tilesShardRegions } from "../shared/log-placement";
 import { hostOf, ResourceNames } from "../shared/names";
 import { ServiceARecord } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { RemovedBlock } from "../shared/state-blocks";
 import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
 import type { RegionalContext } from "./context";
@@ -16,6 +19,7 @@ import { CtLog } from "./ctlog";
 import { Dex } from "./dex";
 import { DexJwksPublisher } from "./dex-jwks-publisher";
 import { Fulcio } from "./fulcio";
+import { FulcioRootCa } from "./fulcio-root";
 import { GkeCluster } from "./gke";
 import { RegionalMonitoring } from "./monitoring";
 import { RegionalNetwork } from "./network";
@@ -43,12 +47,9 @@ export function jwksIncomingBucketName(config: SigstoreConfig): string {
   return new ResourceNames(config.namePrefix, config.project.id).bucket("dex-jwks-incoming");
 }
 
-/** The tiles logs whose sequencer runs in `region`. */
+/** The tiles logs with a shard (and its sequencer) in `region`. */
 export function hostedTilesLogs(config: SigstoreConfig, region: string): TilesLogKind[] {
-  const kinds: TilesLogKind[] = [];
-  if (config.features.rekorTiles && (config.tiles.rekor.region ?? primaryRegionOf(config)) === region) kinds.push("rekor");
-  if (config.features.ctlogTiles && (config.tiles.ctlog.region ?? primaryRegionOf(config)) === region) kinds.push("ctlog");
-  return kinds;
+  return (["rekor", "ctlog"] as const).filter((kind) => tilesShardRegions(config, kind).includes(region));
 }
 
 /** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
@@ -70,6 +71,8 @@ export class RegionalStack extends SigstoreStack {
   readonly network: RegionalNetwork;
   readonly cluster: GkeCluster;
   readonly fulcio: Fulcio;
+  /** The deployment's one Fulcio root, in the primary region's stack (`privateca` mode). */
+  readonly fulcioRoot?: FulcioRootCa;
   readonly timestampAuthority: TimestampAuthority;
   readonly dex: Dex;
   readonly database?: TrillianDatabase;
@@ -155,18 +158,49 @@ export class RegionalStack extends SigstoreStack {
     this.endpoints = endpoints;
 
     // Signing and identity services.
-    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, protectionLevel });
+    // One Fulcio root per deployment, in the primary region; every region's
+    // subordinate names it (a cross-stack value outside the primary).
+    let rootCaId: string | undefined;
+    if (regional.fulcio.ca === "privateca") {
+      if (context.primary) {
+        this.fulcioRoot = new FulcioRootCa(this, "fulcio-root", { context });
+        rootCaId = this.fulcioRoot.certificateAuthorityId;
+      } else {
+        if (!props.primary?.fulcioRoot) throw new Error(`Regional stack ${this.region} needs the primary region's Fulcio root CA`);
+        rootCaId = props.primary.fulcioRoot.certificateAuthorityId;
+      }
+    }
+    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, rootCaId, protectionLevel });
+    if (regional.fulcio.ca === "privateca") {
+      // The self-signed root each region had before the deployment's one root:
+      // forgotten, never destroyed (it signed certificates that may still need
+      // verifying); the operator disables it (docs/trust-root.md). A no-op on new deployments.
+      new RemovedBlock(this, "fulcio-former-regional-root", "google_privateca_certificate_authority.fulcio_ca_root_ca");
+    }
     this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { context, workloadPool, protectionLevel });
+    // What the operator certifies in the ceremony (docs/trust-root.md): the public keys of this region's KMS signing keys.
+    if (this.fulcio.mode === "kms") {
+      new TerraformOutput(this, "fulcio_intermediate_public_key", {
+        description: "Fulcio's intermediate KMS key (SPKI PEM): certify it with the offline root, then set trust.regions.<region>.fulcioChain",
+        value: this.fulcio.intermediatePublicKeyPem,
+      });
+    }
+    new TerraformOutput(this, "tsa_signing_public_key", {
+      description: "The Timestamp Authority's KMS signing key (SPKI PEM): certify it under the TSA root, then set trust.regions.<region>.tsaChain",
+      value: this.timestampAuthority.signingPublicKeyPem,
+    });
     this.dex = new Dex(this, "dex-identity", { context, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
 
-    // Transparency logs on Trillian.
-    if (features.rekor || features.ctlog) {
+    // Transparency logs on Trillian. The CT log runs where its placement says
+    // (one shared log, or one per region), never as a copy of another's.
+    const ctlogHere = ctLogRegions(config).includes(this.region);
+    if (features.rekor || ctlogHere) {
       this.database = new TrillianDatabase(this, "trillian", { context, settings: settings.database, network: this.network.network.id, workloadPool });
     }
     if (features.rekor) this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
-    if (features.ctlog) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
+    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
     if (features.tuf) this.tuf = new TufRepository(this, "tuf", { context, workloadPool, protectionLevel });
-    // A tiles log has one sequencer, so it runs in one region (default: the primary).
+    // A tiles log shard has one sequencer; a region runs at most one shard of each log.
     const tilesLogs: { [K in TilesLogKind]?: TilesLog } = {};
     for (const kind of hostedTilesLogs(config, this.region)) {
       const settingsOfLog = config.tiles[kind];
@@ -205,7 +239,7 @@ export class RegionalStack extends SigstoreStack {
       alerts: config.monitoring.alerts,
       clusterName: props.region.clusterName,
       // Tiles logs are watched where they run.
-      features: { ...features, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
+      features: { ...features, ctlog: !!this.ctlog, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
       spannerInstances: Object.values(tilesLogs).map((log) => log.spannerInstanceName),
       services: PUBLIC_SERVICE_IDS.map((service) => ({
         id: service,
