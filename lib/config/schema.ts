@@ -154,6 +154,14 @@ const monitoringSchema = strict({
   notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
   uptimeChecks: z.boolean().default(true),
   alerts: z.boolean().default(true),
+  /**
+   * Enable the alerts on what the public services answer: uptime, SLO burn
+   * rate, certificate expiry and stale Dex keys. Until the workloads serve
+   * and the certificates are active they would fail and page, so a new
+   * deployment keeps them created but disabled; set true once every public
+   * host answers (docs/prerequisites.md). @default false
+   */
+  serviceAlerts: z.boolean().default(false),
 });
 
 /** Sha256-pinned container image reference. */

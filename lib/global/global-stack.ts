@@ -58,6 +58,7 @@ export class GlobalStack extends SigstoreStack {
         cloudArmor: config.services.dex.cloudArmor,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
+        serviceAlerts: config.monitoring.serviceAlerts,
       });
     }
 
@@ -119,6 +120,7 @@ export class GlobalStack extends SigstoreStack {
         names,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
+        serviceAlerts: config.monitoring.serviceAlerts,
         targets: PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
           id,
           title: PUBLIC_SERVICES[id].title,

@@ -114,7 +114,10 @@ export class GkeCluster extends Construct {
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
       monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
-      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      // Configuration auditing only: GKE shut down the standard workload
+      // vulnerability tier on 2025-07-31 and deprecated the advanced one, and a
+      // deprecated tier cannot be enabled (image scanning is Artifact Analysis's job).
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: "06:00" } },
       addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
       // Both describe only the default pool, deleted right after creation;

@@ -203,6 +203,7 @@ export class RegionalStack extends SigstoreStack {
       notificationChannels: config.monitoring.notificationChannels,
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
+      serviceAlerts: config.monitoring.serviceAlerts,
       clusterName: props.region.clusterName,
       // Tiles logs are watched where they run.
       features: { ...features, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
