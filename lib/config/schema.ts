@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "./gcp-locations";
+import { namePrefixProblem, TilesShard } from "./name-limits";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
 
 // One schema for the whole deployment. Every object is strict so that a typo
@@ -42,11 +44,15 @@ const projectId = z.string().superRefine((id, ctx) => {
   }
 });
 
+const PROJECT_NUMBER_HINT = 'the numeric project number, e.g. "123456789012" (gcloud projects describe <project id> --format="value(projectNumber)")';
+
 // YAML reads 123456789012 as a number; accept both and keep a string.
 const projectNumber = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], {
+    error: (issue) => (issue.input === undefined ? `required: ${PROJECT_NUMBER_HINT}` : `must be ${PROJECT_NUMBER_HINT}`),
+  })
   .transform(String)
-  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: "must be the numeric project number (digits only), e.g. \"123456789012\"" }));
+  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
 
 const dnsDomain = z.string().superRefine((domain, ctx) => {
   if (!domain.endsWith(".")) {
@@ -487,6 +493,17 @@ export const sigstoreConfigSchema = strict({
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
+  /**
+   * Regions missing from the library's list of Google Cloud regions
+   * (lib/config/gcp-locations.ts), with their zone letters, e.g.
+   * { "xx-newregion1": ["a", "b", "c"] }. @default {}
+   */
+  additionalLocations: z
+    .record(
+      z.string().regex(REGION, { error: 'must be a GCP region name such as "us-east1"' }),
+      z.array(z.string().regex(/^[a-z]$/, { error: 'must be a zone letter, e.g. "a" for "<region>-a"' })).min(1),
+    )
+    .default({}),
 }).superRefine((config, ctx) => {
   // Cross-field rules; they only run once every field has the right shape.
   const firstIndexOfRegion = new Map<string, number>();
@@ -497,10 +514,26 @@ export const sigstoreConfigSchema = strict({
     } else {
       firstIndexOfRegion.set(r.region, i);
     }
+    const known = zonesOf(r.region, config.additionalLocations);
+    if (!known) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", i, "region"],
+        message:
+          `"${r.region}" is not a Google Cloud region (list of ${GCP_LOCATIONS_DATE}); did you mean ${similarRegions(r.region, config.additionalLocations).map((x) => `"${x}"`).join(", ")}? ` +
+          `A region newer than the list goes under additionalLocations with its zone letters`,
+      });
+    }
     const seenZones = new Set<string>();
     r.zones.forEach((zone, j) => {
       const m = ZONE.exec(zone);
-      if (!m || m[1] !== r.region) {
+      if (known && m && m[1] === r.region && !known.includes(zone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "zones", j],
+          message: `region "${r.region}" has no zone "${zone}"; its zones are ${known.join(", ")}`,
+        });
+      } else if (!m || m[1] !== r.region) {
         ctx.addIssue({
           code: "custom",
           path: ["regions", i, "zones", j],
@@ -536,6 +569,15 @@ export const sigstoreConfigSchema = strict({
         }
       }),
     );
+  });
+  // Names derived from namePrefix and each region must fit GCP's limits.
+  config.regions.forEach((r, i) => {
+    if (!zonesOf(r.region, config.additionalLocations)) return;
+    const tiles: TilesShard[] = (["rekor", "ctlog"] as const)
+      .filter((kind) => config.features[kind === "rekor" ? "rekorTiles" : "ctlogTiles"] && (config.tiles[kind].region ?? config.primaryRegion ?? config.regions[0].region) === r.region)
+      .map((kind) => ({ kind, shard: config.tiles[kind].shardName }));
+    const problem = namePrefixProblem(config.namePrefix, config.project.id, r.region, tiles);
+    if (problem) ctx.addIssue({ code: "custom", path: ["namePrefix"], message: `${problem} (regions[${i}])` });
   });
   if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
     ctx.addIssue({
