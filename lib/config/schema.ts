@@ -100,9 +100,9 @@ const gkeShape = {
   minNodesPerZone: z.number().int().min(0).default(1),
   maxNodesPerZone: z.number().int().min(1).default(3),
   /**
-   * CIDR ranges allowed to reach the control plane's public endpoint (where
-   * Terraform runs the Kubernetes and Helm providers from). Empty: only
-   * private access, from inside the VPC.
+   * CIDR ranges allowed to reach the control plane's public IP endpoint
+   * (kubectl). Empty: no public IP endpoint, only private access from the
+   * VPC. Terraform's providers use the IAM-authorized DNS endpoint instead.
    */
   masterAuthorizedNetworks: z.array(strict({ cidr, name: z.string().min(1) })).default([]),
 };
