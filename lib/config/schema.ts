@@ -216,6 +216,16 @@ const projectSettingsShape = {
   }).prefault({}),
   /** OS Login for every VM of the project. */
   osLogin: strict({ enabled: z.boolean().default(true), twoFactor: z.boolean().default(false) }).prefault({}),
+  /**
+   * Let the project grant allUsers read on the buckets that must be public
+   * (TUF, tiles, the merged Dex key set) although its organisation enforces
+   * public access prevention or domain-restricted sharing: the primary
+   * region's stack sets project-level organisation policies that lift both
+   * for this project. Needs roles/orgpolicy.policyAdmin on the organisation;
+   * otherwise an administrator sets the exemption beforehand
+   * (docs/prerequisites.md). @default false
+   */
+  orgPolicyExemption: z.boolean().default(false),
   /** Project role bindings for named groups, e.g. { role: "roles/viewer", members: ["group:..."] }. */
   roleBindings: z.array(strict({ role: z.string().regex(/^(roles|projects\/[^/]+\/roles)\/[A-Za-z0-9_.]+$/, { error: 'must be a role such as "roles/viewer"' }), members: z.array(iamMember).min(1) })).default([]),
 };

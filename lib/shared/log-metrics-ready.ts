@@ -29,13 +29,20 @@ class TimeProvider extends TerraformProvider {
   }
 }
 
+/** Declares the `time` provider in the stack of `scope`, once. */
+export function ensureTimeProvider(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (!stack.node.tryFindChild("time")) new TimeProvider(stack, "time");
+}
+
 /** hashicorp/time's `time_sleep`: waits on create (again whenever a trigger changes). */
-class TimeSleep extends TerraformResource {
+export class TimeSleep extends TerraformResource {
   constructor(
     scope: Construct,
     id: string,
     private readonly props: { readonly createDuration: string; readonly triggers: { readonly [key: string]: string } },
   ) {
+    ensureTimeProvider(scope);
     super(scope, id, {
       terraformResourceType: "time_sleep",
       terraformGeneratorMetadata: { providerName: "time", providerVersionConstraint: TIME_PROVIDER.version },
@@ -77,8 +84,6 @@ export class LogMetricsReady extends Construct {
     if (props.metrics.length === 0) throw new Error(`${this.node.path}: there is no log-based metric to wait for`);
     const seconds = props.waitSeconds ?? LOG_METRIC_PROPAGATION_SECONDS;
     if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`${this.node.path}: waitSeconds (${seconds}) must be a positive whole number`);
-    const stack = TerraformStack.of(this);
-    if (!stack.node.tryFindChild("time")) new TimeProvider(stack, "time");
     this.dependable = new TimeSleep(this, "wait", {
       createDuration: `${seconds}s`,
       triggers: { metrics: Fn.join(",", props.metrics.map((m) => m.id)) },
