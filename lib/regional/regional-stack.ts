@@ -246,7 +246,7 @@ export class RegionalStack extends SigstoreStack {
     if (exemptPublicObjects) {
       const exemption = new PublicObjectsExemption(this, "public-objects", { project: context.project });
       for (const node of this.node.findAll()) {
-        if (node instanceof StorageBucketIamMember && node.member === "allUsers") node.dependsOn = [...(node.dependsOn ?? []), dependable(exemption.dependable)];
+        if (node instanceof StorageBucketIamMember && node.memberInput === "allUsers") node.dependsOn = [...(node.dependsOn ?? []), dependable(exemption.dependable)];
       }
     }
     waitFor(this, this.apisReady);
