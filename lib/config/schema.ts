@@ -512,6 +512,7 @@ export const sigstoreConfigSchema = strict({
     .record(
       z.string().regex(REGION, { error: 'must be a GCP region name such as "us-east1"' }),
       z.array(z.string().regex(/^[a-z]$/, { error: 'must be a zone letter, e.g. "a" for "<region>-a"' })).min(1),
+      { error: (issue) => (issue.code === "invalid_key" ? `"${String(issue.input)}" is not a GCP region name such as "us-east1"` : undefined) },
     )
     .default({}),
 }).superRefine((config, ctx) => {
