@@ -23,7 +23,7 @@ describe("1. the JWKS merger's build", () => {
     const bucket = `gcf-v2-sources-${exampleParsed.project.number}-${exampleParsed.regions[0].region}`;
     const read = grants.filter((g) => g.role === "roles/storage.objectViewer");
     expect(read).toEqual([
-      expect.objectContaining({ member: builder, condition: expect.objectContaining({ expression: `resource.name.startsWith("projects/_/buckets/${bucket}")` }) }),
+      expect.objectContaining({ member: builder, condition: expect.objectContaining({ expression: `resource.name == "projects/_/buckets/${bucket}" || resource.name.startsWith("projects/_/buckets/${bucket}/")` }) }),
     ]);
   });
 

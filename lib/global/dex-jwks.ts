@@ -205,7 +205,8 @@ export class DexJwksAggregation extends Construct {
       condition: {
         title: "only the function sources bucket",
         description: `Cloud Build reads the merger's source from ${functionSources}`,
-        expression: `resource.name.startsWith("projects/_/buckets/${functionSources}")`,
+        // The bucket and its objects; not a longer name that merely starts the same.
+        expression: `resource.name == "projects/_/buckets/${functionSources}" || resource.name.startsWith("projects/_/buckets/${functionSources}/")`,
       },
     });
     const pushesImages = new ArtifactRegistryRepositoryIamMember(this, "build-pushes-images", {
