@@ -177,7 +177,7 @@ describe("getters, outputs and providers", () => {
     const endpoint = outputs.find((o) => /\.endpoint\}$/.test(o.value) && !/dns_endpoint_config/.test(o.value));
     const ca = outputs.find((o) => /cluster_ca_certificate/.test(o.value));
     expect(endpoint.value).toBe(refTo(publicJson, "google_container_cluster", "endpoint"));
-    expect(endpoint.description).toMatch(/endpoint of east .*Kubernetes and Helm providers/);
+    expect(endpoint.description).toMatch(/endpoint of east .*kubectl; Terraform uses the DNS endpoint/);
     expect(ca.description).toMatch(/CA certificate .*public/);
     for (const o of outputs) expect(o.sensitive).toBeUndefined();
     // Private cluster: the private endpoint.

@@ -67,7 +67,7 @@ export class GkeCluster extends Construct {
     if (settings.minNodesPerZone > settings.maxNodesPerZone) {
       throw new Error(`${this.node.path}: minNodesPerZone (${settings.minNodesPerZone}) is above maxNodesPerZone (${settings.maxNodesPerZone})`);
     }
-    // No authorized network: nobody outside the VPC may reach the control plane.
+    // No authorized network: nobody outside the VPC may reach the IP endpoints.
     this.publicEndpoint = settings.masterAuthorizedNetworks.length > 0;
 
     this.nodeAccount = new ServiceAccount(this, "node-account", {
@@ -154,7 +154,7 @@ export class GkeCluster extends Construct {
       value: this.dnsEndpoint,
     });
     new TerraformOutput(this, "endpoint", {
-      description: `Control plane endpoint of ${props.clusterName} (${this.publicEndpoint ? "public, for the authorized networks" : "private, reachable from the VPC only"}), for the Kubernetes and Helm providers and kubectl`,
+      description: `Control plane endpoint of ${props.clusterName} (${this.publicEndpoint ? "public, for the authorized networks" : "private, reachable from the VPC only"}), for kubectl; Terraform uses the DNS endpoint`,
       value: this.endpoint,
     });
     new TerraformOutput(this, "ca-certificate", {
