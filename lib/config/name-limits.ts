@@ -5,7 +5,7 @@ import { regionCode, ResourceNames } from "../shared/names";
  * validation so that a prefix too long for a region is a configuration error
  * naming the field, not an exception from deep inside synthesis. They are the
  * same `ResourceNames` calls the constructs make; a longer name added to a
- * construct belongs here too (names-limits.test.ts synthesizes the tightest
+ * construct belongs here too (__tests__/config/locations.test.ts synthesizes the tightest
  * accepted configuration to catch a miss).
  */
 function regionalNames(names: ResourceNames, region: string): void {
