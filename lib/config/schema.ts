@@ -1,6 +1,8 @@
 import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "./gcp-locations";
+import { namePrefixProblem, TilesShard } from "./name-limits";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
 import { regionCode } from "../shared/names";
 import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
@@ -45,11 +47,15 @@ const projectId = z.string().superRefine((id, ctx) => {
   }
 });
 
+const PROJECT_NUMBER_HINT = 'the numeric project number, e.g. "123456789012" (gcloud projects describe <project id> --format="value(projectNumber)")';
+
 // YAML reads 123456789012 as a number; accept both and keep a string.
 const projectNumber = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], {
+    error: (issue) => (issue.input === undefined ? `required: ${PROJECT_NUMBER_HINT}` : `must be ${PROJECT_NUMBER_HINT}`),
+  })
   .transform(String)
-  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: "must be the numeric project number (digits only), e.g. \"123456789012\"" }));
+  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
 
 const dnsDomain = z.string().superRefine((domain, ctx) => {
   if (!domain.endsWith(".")) {
@@ -97,9 +103,9 @@ const gkeShape = {
   minNodesPerZone: z.number().int().min(0).default(1),
   maxNodesPerZone: z.number().int().min(1).default(3),
   /**
-   * CIDR ranges allowed to reach the control plane's public endpoint (where
-   * Terraform runs the Kubernetes and Helm providers from). Empty: only
-   * private access, from inside the VPC.
+   * CIDR ranges allowed to reach the control plane's public IP endpoint
+   * (kubectl). Empty: no public IP endpoint, only private access from the
+   * VPC. Terraform's providers use the IAM-authorized DNS endpoint instead.
    */
   masterAuthorizedNetworks: z.array(strict({ cidr, name: z.string().min(1) })).default([]),
 };
@@ -157,6 +163,14 @@ const monitoringSchema = strict({
   notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
   uptimeChecks: z.boolean().default(true),
   alerts: z.boolean().default(true),
+  /**
+   * Enable the alerts on what the public services answer: uptime, SLO burn
+   * rate, certificate expiry and stale Dex keys. Until the workloads serve
+   * and the certificates are active they would fail and page, so a new
+   * deployment keeps them created but disabled; set true once every public
+   * host answers (docs/prerequisites.md). @default false
+   */
+  serviceAlerts: z.boolean().default(false),
 });
 
 /** Sha256-pinned container image reference. */
@@ -205,6 +219,16 @@ const projectSettingsShape = {
   }).prefault({}),
   /** OS Login for every VM of the project. */
   osLogin: strict({ enabled: z.boolean().default(true), twoFactor: z.boolean().default(false) }).prefault({}),
+  /**
+   * Let the project grant allUsers read on the buckets that must be public
+   * (TUF, tiles, the merged Dex key set) although its organisation enforces
+   * public access prevention or domain-restricted sharing: the primary
+   * region's stack sets project-level organisation policies that lift both
+   * for this project. Needs roles/orgpolicy.policyAdmin on the organisation;
+   * otherwise an administrator sets the exemption beforehand
+   * (docs/prerequisites.md). @default false
+   */
+  orgPolicyExemption: z.boolean().default(false),
   /** Project role bindings for named groups, e.g. { role: "roles/viewer", members: ["group:..."] }. */
   roleBindings: z.array(strict({ role: z.string().regex(/^(roles|projects\/[^/]+\/roles)\/[A-Za-z0-9_.]+$/, { error: 'must be a role such as "roles/viewer"' }), members: z.array(iamMember).min(1) })).default([]),
 };
@@ -512,6 +536,18 @@ export const sigstoreConfigSchema = strict({
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
+  /**
+   * Regions missing from the library's list of Google Cloud regions
+   * (lib/config/gcp-locations.ts), with their zone letters, e.g.
+   * { "xx-newregion1": ["a", "b", "c"] }. @default {}
+   */
+  additionalLocations: z
+    .record(
+      z.string().regex(REGION, { error: 'must be a GCP region name such as "us-east1"' }),
+      z.array(z.string().regex(/^[a-z]$/, { error: 'must be a zone letter, e.g. "a" for "<region>-a"' })).min(1),
+      { error: (issue) => (issue.code === "invalid_key" ? `"${String(issue.input)}" is not a GCP region name such as "us-east1"` : undefined) },
+    )
+    .default({}),
 }).superRefine((config, ctx) => {
   // Cross-field rules; they only run once every field has the right shape.
   const firstIndexOfRegion = new Map<string, number>();
@@ -522,10 +558,26 @@ export const sigstoreConfigSchema = strict({
     } else {
       firstIndexOfRegion.set(r.region, i);
     }
+    const known = zonesOf(r.region, config.additionalLocations);
+    if (!known) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", i, "region"],
+        message:
+          `"${r.region}" is not a Google Cloud region (list of ${GCP_LOCATIONS_DATE}); did you mean ${similarRegions(r.region, config.additionalLocations).map((x) => `"${x}"`).join(", ")}? ` +
+          `A region newer than the list goes under additionalLocations with its zone letters`,
+      });
+    }
     const seenZones = new Set<string>();
     r.zones.forEach((zone, j) => {
       const m = ZONE.exec(zone);
-      if (!m || m[1] !== r.region) {
+      if (known && m && m[1] === r.region && !known.includes(zone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "zones", j],
+          message: `region "${r.region}" has no zone "${zone}"; its zones are ${known.join(", ")}`,
+        });
+      } else if (!m || m[1] !== r.region) {
         ctx.addIssue({
           code: "custom",
           path: ["regions", i, "zones", j],
@@ -561,6 +613,15 @@ export const sigstoreConfigSchema = strict({
         }
       }),
     );
+  });
+  // Names derived from namePrefix and each region must fit GCP's limits.
+  config.regions.forEach((r, i) => {
+    if (!zonesOf(r.region, config.additionalLocations)) return;
+    const tiles: TilesShard[] = (["rekor", "ctlog"] as const)
+      .filter((kind) => config.features[kind === "rekor" ? "rekorTiles" : "ctlogTiles"] && (config.tiles[kind].region ?? config.primaryRegion ?? config.regions[0].region) === r.region)
+      .map((kind) => ({ kind, shard: config.tiles[kind].shardName }));
+    const problem = namePrefixProblem(config.namePrefix, config.project.id, r.region, tiles);
+    if (problem) ctx.addIssue({ code: "custom", path: ["namePrefix"], message: `${problem} (regions[${i}])` });
   });
   if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
     ctx.addIssue({

@@ -64,6 +64,7 @@ export class GlobalStack extends SigstoreStack {
         cloudArmor: config.services.dex.cloudArmor,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
+        serviceAlerts: config.monitoring.serviceAlerts,
       });
     }
 
@@ -166,6 +167,7 @@ export class GlobalStack extends SigstoreStack {
         names,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
+        serviceAlerts: config.monitoring.serviceAlerts,
         targets: [
           ...PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
             id,

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { dependable, TerraformOutput } from "cdktf";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { resolveRegionalSettings } from "../config/regional-settings";
 import type { RegionConfig, SigstoreConfig } from "../config/schema";
@@ -25,6 +26,7 @@ import { RegionalMonitoring } from "./monitoring";
 import { RegionalNetwork } from "./network";
 import { ProjectApis, waitFor } from "./project-apis";
 import { ProjectSettings } from "./project-settings";
+import { PublicObjectsExemption } from "./public-objects-exemption";
 import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
 import { TimestampAuthority } from "./timestamp";
@@ -110,8 +112,12 @@ export class RegionalStack extends SigstoreStack {
     // APIs are project-wide: the primary region enables them; every other
     // region reads the primary's "ready" value (a cross-stack reference), so
     // cdktf deploys the primary first and resources wait for it.
+    const exemptPublicObjects = context.primary && config.project.orgPolicyExemption;
     if (context.primary) {
-      this.apisReady = new ProjectApis(this, "apis", { project: context.project }).gate();
+      this.apisReady = new ProjectApis(this, "apis", {
+        project: context.project,
+        extraApis: exemptPublicObjects ? ["orgpolicy.googleapis.com"] : [],
+      }).gate();
     } else {
       if (!props.primary) throw new Error(`Regional stack ${this.region} needs the primary region's stack`);
       this.apisReady = new TerraformData(this, "apis-ready", { primary: props.primary.apisReady.outputAttribute("apis") });
@@ -237,6 +243,7 @@ export class RegionalStack extends SigstoreStack {
       notificationChannels: config.monitoring.notificationChannels,
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
+      serviceAlerts: config.monitoring.serviceAlerts,
       clusterName: props.region.clusterName,
       // Tiles logs are watched where they run.
       features: { ...features, ctlog: !!this.ctlog, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
@@ -266,6 +273,14 @@ export class RegionalStack extends SigstoreStack {
           ? { adopt: plan.adopt, targets: [{ address: endpoints[plan.service].ingressAddress.address, weight: 1 }] }
           : undefined,
       });
+    }
+    // allUsers grants fail while the organisation forbids them: with the
+    // exemption, they wait for it (docs/apply-time-hazards.md).
+    if (exemptPublicObjects) {
+      const exemption = new PublicObjectsExemption(this, "public-objects", { project: context.project });
+      for (const node of this.node.findAll()) {
+        if (node instanceof StorageBucketIamMember && node.memberInput === "allUsers") node.dependsOn = [...(node.dependsOn ?? []), dependable(exemption.dependable)];
+      }
     }
     waitFor(this, this.apisReady);
   }
