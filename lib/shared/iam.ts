@@ -13,6 +13,16 @@ export interface Grantee {
   readonly member: string;
 }
 
+/**
+ * A grant id unique in the whole app: the construct's full path, e.g.
+ * `regional-us-east1-fulcio-server`. Ids from the construct's own id alone
+ * collide when one resource is granted to two accounts with the same id under
+ * different parents (every service's account is called "server").
+ */
+export function grantIdOf(construct: Construct): string {
+  return construct.node.path.replace(/\//g, "-");
+}
+
 /** A fixed principal such as a Google group, e.g. `principal("breakglass", "group:sre@example.com")`. */
 export function principal(grantId: string, member: string): Grantee {
   return { grantId, member };
@@ -96,7 +106,7 @@ export class WorkloadIdentityServiceAccount extends Construct implements Grantee
   }
 
   get grantId(): string {
-    return this.node.id;
+    return grantIdOf(this);
   }
 
   get email(): string {
