@@ -98,7 +98,7 @@ export type { BastionProps } from "./regional/bastion";
 export { RegionalServiceEndpoint } from "./regional/service-endpoint";
 export type { RegionalServiceEndpointProps, RegionalServiceExport, NegNames } from "./regional/service-endpoint";
 export { TrillianMySqlInstance, TrillianDatabase } from "./regional/trillian-database";
-export type { TrillianMySqlInstanceProps, TrillianDatabaseProps, CloudSqlIamAccount, MaintenanceWindow } from "./regional/trillian-database";
+export type { TrillianMySqlInstanceProps, TrillianDatabaseProps, CloudSqlIamAccount, MaintenanceWindow, InstanceSettings as TrillianInstanceSettings } from "./regional/trillian-database";
 export { Fulcio } from "./regional/fulcio";
 export type { FulcioProps, FulcioCaMode } from "./regional/fulcio";
 export { Rekor } from "./regional/rekor";

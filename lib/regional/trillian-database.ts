@@ -42,7 +42,7 @@ export interface MaintenanceWindow {
   readonly hour: number;
 }
 
-type InstanceSettings = Pick<DatabaseSettings, "tier" | "diskSizeGb" | "highAvailability" | "backupRetentionCount" | "transactionLogRetentionDays">;
+export type InstanceSettings = Pick<DatabaseSettings, "tier" | "diskSizeGb" | "highAvailability" | "backupRetentionCount" | "transactionLogRetentionDays">;
 
 export interface TrillianMySqlInstanceProps {
   readonly context: RegionalContext;
