@@ -163,7 +163,8 @@ describe("getters, outputs and providers", () => {
     const cluster = addressOf(json, "google_container_cluster");
     expect(json.output.ca.value).toBe(`\${${cluster}.master_auth[0].cluster_ca_certificate}`);
     expect(bodiesOf(json, "google_service_account_iam_member")[0].member).toBe(`serviceAccount:\${${cluster}.workload_identity_config[0].workload_pool}[ns/ksa]`);
-    expect(gke.nodeServiceAccount.grantId).toBe("gke-node");
+    // Grant ids come from the construct path below the stack, so two clusters' node accounts never collide.
+    expect(gke.nodeServiceAccount.grantId).toBe("gke-node-account");
     const resolved = synthCluster({}, (cluster, scope) => new TerraformOutput(scope, "member", { value: cluster.nodeServiceAccount.member }));
     expect(resolved.output.member.value).toBe(`serviceAccount:${nodeAccount(resolved)}`);
   });

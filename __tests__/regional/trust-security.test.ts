@@ -144,9 +144,9 @@ describe("trust services security properties", () => {
       "google_kms_crypto_key.tsa_keys_kek_key",
       "google_kms_crypto_key.tsa_keys_signing_key",
       "google_kms_crypto_key.tuf_keys_signing_key",
-      "google_kms_crypto_key_iam_member.tsa_keys_kek_crypto_key_decrypter_server",
-      "google_kms_crypto_key_iam_member.tuf_keys_signing_public_key_viewer_signer",
-      "google_kms_crypto_key_iam_member.tuf_keys_signing_signer_verifier_signer",
+      "google_kms_crypto_key_iam_member.tsa_keys_kek_crypto_key_decrypter_tsa_server",
+      "google_kms_crypto_key_iam_member.tuf_keys_signing_public_key_viewer_tuf_signer",
+      "google_kms_crypto_key_iam_member.tuf_keys_signing_signer_verifier_tuf_signer",
       "google_kms_crypto_key_version.tuf_signing_version",
       "google_kms_key_ring.tsa_keys_key_ring",
       "google_kms_key_ring.tuf_keys_key_ring",
@@ -167,8 +167,8 @@ describe("trust services security properties", () => {
       "google_service_account_iam_member.tuf_signer_workload_identity",
       "google_storage_bucket.tuf_preprod_bucket",
       "google_storage_bucket.tuf_serving_bucket",
-      "google_storage_bucket_iam_member.tuf_preprod_object_admin_publisher",
-      "google_storage_bucket_iam_member.tuf_serving_object_admin_publisher",
+      "google_storage_bucket_iam_member.tuf_preprod_object_admin_tuf_publisher",
+      "google_storage_bucket_iam_member.tuf_serving_object_admin_tuf_publisher",
       "google_storage_bucket_iam_member.tuf_serving_public_read",
     ]);
   });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "./gcp-locations";
 import { namePrefixProblem, TilesShard } from "./name-limits";
+import { GCP_NAME } from "../shared/names";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
 import { regionCode } from "../shared/names";
 import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
@@ -23,8 +24,8 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-/** GCP resource-name shape (RFC 1035 label), used for most names. */
-const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** GCP resource-name shape (RFC 1035 label), used for most names: the same check ResourceNames applies. */
+const RFC1035 = GCP_NAME;
 
 // https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;

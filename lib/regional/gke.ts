@@ -7,7 +7,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { GkeSettings } from "../config/schema";
-import { grantProjectRole, Grantee, principal } from "../shared/iam";
+import { grantIdOf, grantProjectRole, Grantee, principal } from "../shared/iam";
 import type { RegionalContext } from "./context";
 
 /** What nodes need and nothing more: write logs and metrics, read metric descriptors. */
@@ -195,7 +195,7 @@ export class GkeCluster extends Construct {
   }
 
   get nodeServiceAccount(): Grantee {
-    return principal("gke-node", `serviceAccount:${this.nodeAccount.email}`);
+    return principal(grantIdOf(this.nodeAccount), `serviceAccount:${this.nodeAccount.email}`);
   }
 
   /**
