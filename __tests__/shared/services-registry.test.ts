@@ -25,7 +25,7 @@ const ECHO = {
 
 const { baseConfig, resources, synthDeployment, withConfig } = require("../helpers/synth") as typeof SynthHelpers;
 const { parseConfig } = require("../../lib/config/load") as typeof LoadModule;
-const { rekorRegionOf, regionsServing } = require("../../lib/shared/placement") as typeof PlacementModule;
+const { frozenRekorLogs, rekorRegionOf, regionsServing } = require("../../lib/shared/placement") as typeof PlacementModule;
 const { RETIRED_REGIONAL_TUF_ADDRESSES, RETIRED_REKOR_ADDRESSES } = require("../../lib/regional/retired-state") as typeof RetiredModule;
 
 const DOMAIN = "sigstore.test.example";
@@ -71,7 +71,7 @@ function removed(stack: SynthHelpers.StackJson): string[] {
 describe("a service added as one registry entry", () => {
   it("gets its configuration section from the registry, with the registry's defaults and strict keys", () => {
     const config = parseConfig(baseConfig());
-    expect(config.services.echo).toMatchObject({ subdomain: "echo", exposeGlobally: true, maxRatePerEndpoint: 100, dns: { owner: "regional", ttl: 60 } });
+    expect((config.services as Record<string, unknown>).echo).toMatchObject({ subdomain: "echo", exposeGlobally: true, maxRatePerEndpoint: 100, dns: { owner: "regional", ttl: 60 } });
     expect(() => parseConfig(withConfig((c) => (c.services = { echo: { location: "US" } })))).toThrow(
       /services\.echo: unknown key "location"; valid keys are: subdomain, exposeGlobally, maxRatePerEndpoint, dns, cloudArmor/,
     );
@@ -177,6 +177,21 @@ describe("Rekor v1: one log in one region", () => {
     expect(RETIRED_REKOR_ADDRESSES).toEqual(
       expect.arrayContaining(["google_kms_crypto_key.rekor_keys_signing_key", "google_sql_database.rekor_search_index", "google_storage_bucket.rekor_attestations_bucket"]),
     );
+  });
+
+  it("keeps frozen logs of other regions as trust material, checking their public data", () => {
+    const { generateKeyPairSync } = require("crypto") as typeof import("crypto");
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const frozen = { region: EAST.region, baseUrl: "https://rekor-us-east1.example.com", publicKeyPem: pem, validFrom: "2025-01-01T00:00:00Z", validUntil: "2026-06-01T00:00:00Z" };
+    const config = parseConfig(withConfig((c) => (c.services = { rekor: { region: WEST.region, frozenLogs: [frozen] } })));
+    expect(frozenRekorLogs(config)).toEqual([
+      { baseUrl: frozen.baseUrl, region: EAST.region, publicKeyPem: pem, validFor: { start: frozen.validFrom, end: frozen.validUntil } },
+    ]);
+    expect(frozenRekorLogs(parseConfig(baseConfig()))).toEqual([]);
+    const bad = (change: object) => () => parseConfig(withConfig((c) => (c.services = { rekor: { region: WEST.region, frozenLogs: [{ ...frozen, ...change }] } })));
+    expect(bad({ publicKeyPem: "not a key" })).toThrow(/services\.rekor\.frozenLogs\.0\.publicKeyPem: must be a PEM public key/);
+    expect(bad({ validUntil: "2024-01-01T00:00:00Z" })).toThrow(/services\.rekor\.frozenLogs\.0\.validUntil: validFrom must be before validUntil/);
+    expect(bad({ region: WEST.region })).toThrow(/services\.rekor\.frozenLogs\.0\.region: europe-west1 runs the live Rekor log/);
   });
 
   it("rejects an unknown region or a list of regions, naming the field", () => {

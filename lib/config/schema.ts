@@ -1,3 +1,4 @@
+import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
@@ -378,6 +379,30 @@ function dnsOwnershipSchema(defaultOwner: "regional" | "global") {
 /** Cloud Storage multi-regions a global bucket service may live in, and the Cloud KMS multi-region next to each. */
 export const MULTI_REGION_KMS_LOCATIONS: { readonly [location: string]: string } = { US: "us", EU: "europe", ASIA: "asia" };
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const timestamp = z.string().regex(RFC3339, { error: 'must be an RFC 3339 time such as "2026-01-01T00:00:00Z"' });
+
+/** A frozen log (docs/migration-runbook.md, R1): public data only. */
+const frozenLogSchema = strict({
+  /** Region where the log ran. */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  /** URL the log was served at (for monitors and auditors). */
+  baseUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an https URL such as "https://rekor-europe-west1.example.com"' }),
+  /** SubjectPublicKeyInfo PEM of the log's signing key (`gcloud kms keys versions get-public-key`). */
+  publicKeyPem: z.string().superRefine((pem, ctx) => {
+    try {
+      if (!pem.includes("-----BEGIN PUBLIC KEY-----")) throw new Error("no PUBLIC KEY block");
+      createPublicKey(pem);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"): ${(e as Error).message}` });
+    }
+  }),
+  /** When the log started. */
+  validFrom: timestamp,
+  /** When it was frozen; entries after this time are not trusted. */
+  validUntil: timestamp,
+}).refine((log) => Date.parse(log.validFrom) < Date.parse(log.validUntil), { error: "validFrom must be before validUntil", path: ["validUntil"] });
+
 /** One public service's settings, whatever its kind; fields a kind does not take are absent. */
 export interface ServiceConfig {
   /** Host label under dns.domain. */
@@ -388,6 +413,8 @@ export interface ServiceConfig {
   maxRatePerEndpoint?: number;
   /** The region of a single-region service (unset: the primary region). */
   region?: string;
+  /** Frozen earlier copies of a single-region service (Rekor v1 logs of other regions). */
+  frozenLogs?: z.output<typeof frozenLogSchema>[];
   /** Multi-region of a bucket service. */
   location?: string;
   dns: z.output<ReturnType<typeof dnsOwnershipSchema>>;
@@ -400,6 +427,7 @@ export interface ServiceConfigInput {
   exposeGlobally?: boolean;
   maxRatePerEndpoint?: number;
   region?: string;
+  frozenLogs?: z.input<typeof frozenLogSchema>[];
   location?: string;
   dns?: z.input<ReturnType<typeof dnsOwnershipSchema>>;
   cloudArmor?: z.input<typeof cloudArmorSchema>;
@@ -438,6 +466,14 @@ function serviceSchema(id: PublicServiceId): z.ZodType<ServiceConfig, ServiceCon
       })
       .regex(REGION, { error: 'must be a GCP region such as "us-east1"' })
       .optional();
+  }
+  if (spec.placement === "one-region") {
+    /**
+     * Earlier copies of the service that ran in other regions and are now
+     * frozen (read-only, kept): their keys stay in the trusted root until
+     * their entries no longer need verifying. @default []
+     */
+    shape.frozenLogs = z.array(frozenLogSchema).default([]);
   }
   if (bucket) {
     /** Multi-region of the bucket; the online signing key lives in the matching KMS multi-region. @default "US" */
@@ -621,6 +657,16 @@ export const sigstoreConfigSchema = strict({
         message: `"${service.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")}); ${spec.title} runs in exactly one of them`,
       });
     }
+    (service.frozenLogs ?? []).forEach((log, i) => {
+      const live = service.region ?? config.primaryRegion ?? config.regions[0]?.region;
+      if (config.features[spec.feature ?? "rekor"] && log.region === live) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", id, "frozenLogs", i, "region"],
+          message: `${log.region} runs the live ${spec.title} log (services.${id}.region); a frozen log is one of another region`,
+        });
+      }
+    });
     if (service.dns.owner === "global" && !service.exposeGlobally) {
       ctx.addIssue({
         code: "custom",

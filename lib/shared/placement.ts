@@ -1,4 +1,5 @@
 import type { SigstoreConfig } from "../config/schema";
+import type { LogMaterial } from "../trust/types";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "./services";
 
 // Where each public service runs, from the one configuration and the registry
@@ -62,4 +63,18 @@ export function isExposedGlobally(config: SigstoreConfig, id: PublicServiceId): 
   if (!isServiceEnabled(config, id)) return false;
   // A bucket service exists only behind the global load balancer.
   return PUBLIC_SERVICES[id].backend === "bucket" || config.services[id].exposeGlobally;
+}
+
+/**
+ * The frozen Rekor v1 logs of other regions (`services.rekor.frozenLogs`), as
+ * trust material: each stays in the trusted root, with its end of validity,
+ * next to the live log, until the operator removes it.
+ */
+export function frozenRekorLogs(config: SigstoreConfig): LogMaterial[] {
+  return (config.services.rekor.frozenLogs ?? []).map((log) => ({
+    baseUrl: log.baseUrl,
+    region: log.region,
+    publicKeyPem: log.publicKeyPem,
+    validFor: { start: log.validFrom, end: log.validUntil },
+  }));
 }
