@@ -189,9 +189,9 @@ describe("Rekor v1: one log in one region", () => {
     ]);
     expect(frozenRekorLogs(parseConfig(baseConfig()))).toEqual([]);
     const bad = (change: object) => () => parseConfig(withConfig((c) => (c.services = { rekor: { region: WEST.region, frozenLogs: [{ ...frozen, ...change }] } })));
-    expect(bad({ publicKeyPem: "not a key" })).toThrow(/services\.rekor\.frozenLogs\.0\.publicKeyPem: must be a PEM public key/);
-    expect(bad({ validUntil: "2024-01-01T00:00:00Z" })).toThrow(/services\.rekor\.frozenLogs\.0\.validUntil: validFrom must be before validUntil/);
-    expect(bad({ region: WEST.region })).toThrow(/services\.rekor\.frozenLogs\.0\.region: europe-west1 runs the live Rekor log/);
+    expect(bad({ publicKeyPem: "not a key" })).toThrow(/services\.rekor\.frozenLogs\[0\]\.publicKeyPem: must be a PEM public key/);
+    expect(bad({ validUntil: "2024-01-01T00:00:00Z" })).toThrow(/services\.rekor\.frozenLogs\[0\]\.validUntil: validFrom must be before validUntil/);
+    expect(bad({ region: WEST.region })).toThrow(/services\.rekor\.frozenLogs\[0\]\.region: europe-west1 runs the live Rekor log/);
   });
 
   it("rejects an unknown region or a list of regions, naming the field", () => {
