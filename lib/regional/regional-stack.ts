@@ -217,8 +217,9 @@ export class RegionalStack extends SigstoreStack {
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
       clusterName: props.region.clusterName,
-      // Logs are watched where they run; no region runs TUF.
-      features: { ...features, rekor: runsRekor, tuf: false, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
+      // Workloads are watched where they run: Rekor v1 in its region, the
+      // global TUF repository's signing jobs in the primary region's cluster.
+      features: { ...features, rekor: runsRekor, tuf: features.tuf && context.primary, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
       spannerInstances: Object.values(tilesLogs).map((log) => log.spannerInstanceName),
       // Every service this region serves, through its own ingress.
       services: negServiceIds()
