@@ -107,8 +107,10 @@ export { CtLog } from "./regional/ctlog";
 export type { CtLogProps } from "./regional/ctlog";
 export { TimestampAuthority } from "./regional/timestamp";
 export type { TimestampAuthorityProps, TimestampSigner } from "./regional/timestamp";
-export { TufRepository } from "./regional/tuf";
-export type { TufRepositoryProps } from "./regional/tuf";
+export { TufRepository } from "./global/tuf-repository";
+export type { TufRepositoryProps } from "./global/tuf-repository";
+export { BucketFrontend } from "./global/bucket-frontend";
+export type { BucketFrontendProps } from "./global/bucket-frontend";
 export { TilesLog, TILES_LOGS } from "./regional/tiles-log";
 export type { TilesLogProps, TilesLogKind, TilesLogSpec, TilesLogExport, TilesReadRoute, TilesSpannerSettings, SpannerEdition } from "./regional/tiles-log";
 export { Dex } from "./regional/dex";
@@ -126,3 +128,6 @@ export type { TrustMaterial, AuthorityMaterial, LogMaterial, InstanceUrls, Valid
 export * from "./trust";
 export { TrustOutputs } from "./global/trust-outputs";
 export type { TrustOutputsProps } from "./global/trust-outputs";
+
+// ---- Where services run ----------------------------------------------------
+export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";

@@ -200,11 +200,11 @@ const dexJwksSchema = strict({
 });
 
 const featuresSchema = strict({
-  /** Rekor (v1, on Trillian). */
+  /** Rekor (v1, on Trillian), in one region (services.rekor.region). */
   rekor: z.boolean().default(true),
   /** The CT log (on Trillian). */
   ctlog: z.boolean().default(true),
-  /** TUF repository buckets and signing key. */
+  /** The TUF repository of the instance: one, in the global stack (services.tuf). */
   tuf: z.boolean().default(true),
   /** Rekor v2 on Tessera (Spanner and a public tile bucket). */
   rekorTiles: z.boolean().default(false),
@@ -375,44 +375,150 @@ const cloudArmorSchema = strict({
   });
 });
 
-const dnsOwnershipSchema = strict({
-  /**
-   * Which stack owns the service's A record: the regional stack of the primary
-   * region ("regional") or the global stack ("global"). @default "regional"
-   */
-  owner: z.enum(["regional", "global"], { error: 'must be "regional" or "global"' }).default("regional"),
-  /**
-   * Gradual hand-off: share of DNS answers (0 < w < 1) that point at the global
-   * load balancer, the rest at the primary region. Only with owner "global".
-   */
-  globalWeight: z
-    .number()
-    .gt(0, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the owner" })
-    .lt(1, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the global load balancer" })
-    .optional(),
-  /**
-   * Whether the new owner adopts an existing record with an `import` block.
-   * @default true for owner "global" (a migration), false for "regional" (a new deployment)
-   */
-  adoptExisting: z.boolean().optional(),
-  /** @default 60 */
-  ttl: z.number().int().min(30).max(86400).default(60),
-});
-
-function serviceSchema(id: PublicServiceId) {
-  const spec = PUBLIC_SERVICES[id];
+function dnsOwnershipSchema(defaultOwner: "regional" | "global") {
   return strict({
-    /** Host label under dns.domain. */
-    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default(spec.defaultSubdomain),
-    /** Whether the global stack fronts this service with a global load balancer. @default true */
-    exposeGlobally: z.boolean().default(true),
-    /** Backend capacity per NEG endpoint (pod), in requests per second. @default 100 */
-    maxRatePerEndpoint: z.number().positive().default(100),
-    dns: dnsOwnershipSchema.prefault({}),
-    cloudArmor: cloudArmorSchema.prefault({}),
+    /**
+     * Which stack owns the service's A record: the regional stack that serves
+     * the host (the primary region, or the one region of a single-region
+     * service) ("regional") or the global stack ("global").
+     * @default "regional"; "global" for services only the global stack serves (tuf)
+     */
+    owner: z.enum(["regional", "global"], { error: 'must be "regional" or "global"' }).default(defaultOwner),
+    /**
+     * Gradual hand-off: share of DNS answers (0 < w < 1) that point at the global
+     * load balancer, the rest at the regional owner. Only with owner "global".
+     */
+    globalWeight: z
+      .number()
+      .gt(0, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the owner" })
+      .lt(1, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the global load balancer" })
+      .optional(),
+    /**
+     * Whether the new owner adopts an existing record with an `import` block.
+     * @default true for owner "global" (a migration), false for "regional" (a new deployment) and for tuf (never regional)
+     */
+    adoptExisting: z.boolean().optional(),
+    /** @default 60 */
+    ttl: z.number().int().min(30).max(86400).default(60),
   });
 }
 
+/** Cloud Storage multi-regions a global bucket service may live in, and the Cloud KMS multi-region next to each. */
+export const MULTI_REGION_KMS_LOCATIONS: { readonly [location: string]: string } = { US: "us", EU: "europe", ASIA: "asia" };
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const timestamp = z.string().regex(RFC3339, { error: 'must be an RFC 3339 time such as "2026-01-01T00:00:00Z"' });
+
+/** A frozen log (docs/migration-runbook.md, R1): public data only. */
+const frozenLogSchema = strict({
+  /** Region where the log ran. */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  /** URL the log was served at (for monitors and auditors). */
+  baseUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an https URL such as "https://rekor-europe-west1.example.com"' }),
+  /** SubjectPublicKeyInfo PEM of the log's signing key (`gcloud kms keys versions get-public-key`). */
+  publicKeyPem: z.string().superRefine((pem, ctx) => {
+    try {
+      if (!pem.includes("-----BEGIN PUBLIC KEY-----")) throw new Error("no PUBLIC KEY block");
+      createPublicKey(pem);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"): ${(e as Error).message}` });
+    }
+  }),
+  /** When the log started. */
+  validFrom: timestamp,
+  /** When it was frozen; entries after this time are not trusted. */
+  validUntil: timestamp,
+}).refine((log) => Date.parse(log.validFrom) < Date.parse(log.validUntil), { error: "validFrom must be before validUntil", path: ["validUntil"] });
+
+/** One public service's settings, whatever its kind; fields a kind does not take are absent. */
+export interface ServiceConfig {
+  /** Host label under dns.domain. */
+  subdomain: string;
+  /** Whether the global stack fronts the service (always true for a bucket service, which has no other way in). */
+  exposeGlobally: boolean;
+  /** Backend capacity per NEG endpoint (NEG services only). */
+  maxRatePerEndpoint?: number;
+  /** The region of a single-region service (unset: the primary region). */
+  region?: string;
+  /** Frozen earlier copies of a single-region service (Rekor v1 logs of other regions). */
+  frozenLogs?: z.output<typeof frozenLogSchema>[];
+  /** Multi-region of a bucket service. */
+  location?: string;
+  dns: z.output<ReturnType<typeof dnsOwnershipSchema>>;
+  cloudArmor: z.output<typeof cloudArmorSchema>;
+}
+
+/** `services.<id>` as written in a file. */
+export interface ServiceConfigInput {
+  subdomain?: string;
+  exposeGlobally?: boolean;
+  maxRatePerEndpoint?: number;
+  region?: string;
+  frozenLogs?: z.input<typeof frozenLogSchema>[];
+  location?: string;
+  dns?: z.input<ReturnType<typeof dnsOwnershipSchema>>;
+  cloudArmor?: z.input<typeof cloudArmorSchema>;
+}
+
+/**
+ * `services.<id>`, shaped by the service's registry entry: every service has
+ * a host, DNS ownership and Cloud Armor; NEG services a capacity and a switch
+ * for the global front end; a single-region service its region; a bucket
+ * service its multi-region. A field the kind does not take is an error.
+ */
+function serviceSchema(id: PublicServiceId): z.ZodType<ServiceConfig, ServiceConfigInput> {
+  const spec = PUBLIC_SERVICES[id];
+  const bucket = spec.backend === "bucket";
+  const shape: { [key: string]: z.ZodType } = {
+    /** Host label under dns.domain. */
+    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default(spec.defaultSubdomain),
+  };
+  if (bucket) {
+    /** A bucket service exists only behind the global load balancer. @default true */
+    shape.exposeGlobally = z.literal(true, { error: `${spec.title} is served only through the global load balancer: remove exposeGlobally or set it to true` }).default(true);
+  } else {
+    /** Whether the global stack fronts this service with a global load balancer. @default true */
+    shape.exposeGlobally = z.boolean().default(true);
+    /** Backend capacity per NEG endpoint (pod), in requests per second. @default 100 */
+    shape.maxRatePerEndpoint = z.number().positive().default(100);
+  }
+  if (spec.placement === "one-region") {
+    /** The one region that runs the service. @default primaryRegion */
+    shape.region = z
+      .string({
+        error: (issue) =>
+          Array.isArray(issue.input)
+            ? `${spec.title} runs in exactly one region (two would be two diverging copies of one log): give one region, e.g. "${String(issue.input[0])}"`
+            : 'must be a GCP region such as "us-east1"',
+      })
+      .regex(REGION, { error: 'must be a GCP region such as "us-east1"' })
+      .optional();
+  }
+  if (spec.placement === "one-region") {
+    /**
+     * Earlier copies of the service that ran in other regions and are now
+     * frozen (read-only, kept): their keys stay in the trusted root until
+     * their entries no longer need verifying. @default []
+     */
+    shape.frozenLogs = z.array(frozenLogSchema).default([]);
+  }
+  if (bucket) {
+    /** Multi-region of the bucket; the online signing key lives in the matching KMS multi-region. @default "US" */
+    shape.location = z
+      .enum(Object.keys(MULTI_REGION_KMS_LOCATIONS) as [string, ...string[]], { error: `must be a Cloud Storage multi-region: ${Object.keys(MULTI_REGION_KMS_LOCATIONS).join(", ")}` })
+      .default("US");
+  }
+  shape.dns = dnsOwnershipSchema(bucket ? "global" : "regional").prefault({});
+  shape.cloudArmor = cloudArmorSchema.prefault({});
+  return strict(shape) as unknown as z.ZodType<ServiceConfig, ServiceConfigInput>;
+}
+
+/** One `services.<id>` per registry entry. */
+const servicesSchema = strict(
+  Object.fromEntries(PUBLIC_SERVICE_IDS.map((id) => [id, serviceSchema(id).prefault({})])) as {
+    [K in PublicServiceId]: z.ZodPrefault<z.ZodType<ServiceConfig, ServiceConfigInput>>;
+  },
+);
 
 function tilesLogSchema(kind: "rekor" | "ctlog") {
   return strict({
@@ -516,11 +622,8 @@ export const sigstoreConfigSchema = strict({
   regions: z.array(regionSchema).min(1, { error: "list at least one region" }),
   /** Region whose stack owns A records in the "regional" phase. @default the first region */
   primaryRegion: z.string().optional(),
-  services: strict({
-    fulcio: serviceSchema("fulcio").prefault({}),
-    tsa: serviceSchema("tsa").prefault({}),
-    dex: serviceSchema("dex").prefault({}),
-  }).prefault({}),
+  /** Public services, one entry per service of the registry (lib/shared/services.ts). */
+  services: servicesSchema.prefault({}),
   /** Optional Sigstore services (Fulcio, the TSA and Dex always run). */
   features: featuresSchema.prefault({}),
   /** Alert routing and switches, for regional and global alerts. */
@@ -633,6 +736,31 @@ export const sigstoreConfigSchema = strict({
   }
   for (const id of PUBLIC_SERVICE_IDS) {
     const service = config.services[id];
+    const spec = PUBLIC_SERVICES[id];
+    if (spec.backend === "bucket" && service.dns.owner !== "global") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "owner"],
+        message: `${spec.title} is served only by the global stack (a bucket behind the global load balancer), so the global stack owns its A record: set services.${id}.dns.owner to "global" or remove it`,
+      });
+    }
+    if (spec.placement === "one-region" && service.region !== undefined && !firstIndexOfRegion.has(service.region)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "region"],
+        message: `"${service.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")}); ${spec.title} runs in exactly one of them`,
+      });
+    }
+    (service.frozenLogs ?? []).forEach((log, i) => {
+      const live = service.region ?? config.primaryRegion ?? config.regions[0]?.region;
+      if (config.features[spec.feature ?? "rekor"] && log.region === live) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", id, "frozenLogs", i, "region"],
+          message: `${log.region} runs the live ${spec.title} log (services.${id}.region); a frozen log is one of another region`,
+        });
+      }
+    });
     if (service.dns.owner === "global" && !service.exposeGlobally) {
       ctx.addIssue({
         code: "custom",
@@ -654,9 +782,19 @@ export const sigstoreConfigSchema = strict({
         message: 'a weighted hand-off is owned by the global stack: set dns.owner to "global", or remove globalWeight',
       });
     }
+    if (service.dns.globalWeight !== undefined && spec.backend === "bucket") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "globalWeight"],
+        message: `${spec.title} has no regional address to share answers with: remove globalWeight`,
+      });
+    }
   }
   const hostnames = new Map<string, string>();
   for (const id of PUBLIC_SERVICE_IDS) {
+    // A switched-off service has no host.
+    const flag = PUBLIC_SERVICES[id].feature;
+    if (flag !== undefined && !config.features[flag]) continue;
     const other = hostnames.get(config.services[id].subdomain);
     if (other) {
       ctx.addIssue({ code: "custom", path: ["services", id, "subdomain"], message: `subdomain "${config.services[id].subdomain}" is already used by ${other}` });
@@ -737,8 +875,7 @@ export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
 /** Configuration after validation, with every default filled in. */
 export type SigstoreConfig = z.output<typeof sigstoreConfigSchema>;
 export type RegionConfig = SigstoreConfig["regions"][number];
-export type ServiceConfig = SigstoreConfig["services"][PublicServiceId];
-export type CloudArmorConfig = ServiceConfig["cloudArmor"];
+export type CloudArmorConfig = z.output<typeof cloudArmorSchema>;
 export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];
 export type BackendConfig = SigstoreConfig["backend"];
 export type LoggingConfig = SigstoreConfig["logging"];

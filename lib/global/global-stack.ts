@@ -4,12 +4,14 @@ import type { RegionalStack } from "../regional/regional-stack";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { fqdnOf, hostOf, ResourceNames } from "../shared/names";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { enabledServiceIds, isExposedGlobally, isServiceEnabled, placementRegionOf } from "../shared/placement";
 import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
-import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
-import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { SigstoreStack, stackLabels, TransparentScope } from "../shared/sigstore-stack";
 import { aggregatesDexKeys } from "../regional/regional-stack";
 import { GLOBAL_APIS, ProjectApis, waitFor } from "../regional/project-apis";
 import { jwksMergerSource } from "../shared/function-packages";
+import { BucketFrontend } from "./bucket-frontend";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
@@ -17,6 +19,7 @@ import { TILES_LOGS, TilesLogExport } from "../regional/tiles-log";
 import { ctLogHost, tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
 import { CtLogFrontend } from "./ctlog-frontend";
 import { TrustOutputs } from "./trust-outputs";
+import { TufRepository } from "./tuf-repository";
 import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
@@ -29,7 +32,12 @@ export interface GlobalStackProps {
 export class GlobalStack extends SigstoreStack {
   static readonly ID = "global";
 
+  /** Load balancers over regional NEGs, per public service the global stack exposes. */
   readonly frontends: { readonly [K in PublicServiceId]?: GlobalFrontend };
+  /** Load balancers over buckets (the TUF repository), per public service. */
+  readonly bucketFrontends: { readonly [K in PublicServiceId]?: BucketFrontend };
+  /** The instance's one TUF repository, when `features.tuf` is on. */
+  readonly tuf?: TufRepository;
   /** Serves every region's Dex keys at /auth/keys, when Dex is global. */
   readonly dexJwks?: DexJwksAggregation;
   /** The `trust_material` and `instance_urls` outputs, from every region's values. */
@@ -68,22 +76,60 @@ export class GlobalStack extends SigstoreStack {
       });
     }
 
+    if (isServiceEnabled(config, "tuf")) {
+      this.tuf = new TufRepository(this, "tuf-repository", {
+        project: config.project.id,
+        projectNumber: config.project.number,
+        names,
+        location: config.services.tuf.location,
+        protectionLevel: config.regional.kms.protectionLevel,
+        // The refresh jobs run in the primary region's cluster.
+        kubernetes: { workloadPool: primary.cluster.workloadPool },
+      });
+    }
+    /** What each bucket service serves. */
+    const bucketsOf: { [K in PublicServiceId]?: string } = { tuf: this.tuf?.servingBucketName };
+
+    // Front ends live in their own construct namespace, like the regional endpoints.
+    const services = new TransparentScope(this, "services");
     const frontends: { [K in PublicServiceId]?: GlobalFrontend } = {};
-    for (const id of PUBLIC_SERVICE_IDS) {
+    const bucketFrontends: { [K in PublicServiceId]?: BucketFrontend } = {};
+    for (const id of enabledServiceIds(config)) {
+      if (!isExposedGlobally(config, id)) continue;
       const service = config.services[id];
-      if (!service.exposeGlobally) continue;
+      const spec = PUBLIC_SERVICES[id];
+      const host = hostOf(service.subdomain, config.dns.domain);
+      if (spec.backend === "bucket") {
+        const bucketName = bucketsOf[id];
+        if (!bucketName) throw new Error(`Public service ${id} is served from a bucket, but the global stack has no bucket for it`);
+        bucketFrontends[id] = new BucketFrontend(services, id, {
+          project: config.project.id,
+          names,
+          service: spec,
+          host,
+          managedZone: config.dns.zoneName,
+          bucketName,
+          cloudArmor: service.cloudArmor,
+        });
+        continue;
+      }
+      // Only the regions that run the service publish its NEGs (one for Rekor v1).
+      const serving = props.regions.flatMap((r) => {
+        const endpoint = r.endpoints[id];
+        return endpoint ? [endpoint.exported] : [];
+      });
       const dex = id === "dex";
       // Exactly /auth/keys (a path rule without * is an exact match) comes
       // from the merged key set; discovery and the login flow stay with Dex.
       const extraRoutes: ExtraRoute[] = dex && this.dexJwks ? [{ paths: ["/auth/keys"], service: this.dexJwks.backendBucket.id }] : [];
-      frontends[id] = new GlobalFrontend(this, id, {
+      frontends[id] = new GlobalFrontend(services, id, {
         project: config.project.id,
         names,
-        service: PUBLIC_SERVICES[id],
-        host: hostOf(service.subdomain, config.dns.domain),
+        service: spec,
+        host,
         managedZone: config.dns.zoneName,
-        regions: props.regions.map((r) => r.endpoints[id].exported),
-        maxRatePerEndpoint: service.maxRatePerEndpoint,
+        regions: serving,
+        maxRatePerEndpoint: service.maxRatePerEndpoint!,
         cloudArmor: service.cloudArmor,
         logging: config.logging,
         extraRoutes,
@@ -94,6 +140,9 @@ export class GlobalStack extends SigstoreStack {
       });
     }
     this.frontends = frontends;
+    this.bucketFrontends = bucketFrontends;
+    // The CDN's service agent exists once the project uses Cloud CDN: grant after the backend bucket.
+    if (this.tuf && bucketFrontends.tuf) this.tuf.cdnReader.dependsOn = [bucketFrontends.tuf.backendBucket.fqn];
 
     // Tiles logs: each shard is served on its own host (reads from its bucket,
     // writes to its pods); with shards in several regions, one write host in
@@ -169,7 +218,7 @@ export class GlobalStack extends SigstoreStack {
         alerts: config.monitoring.alerts,
         serviceAlerts: config.monitoring.serviceAlerts,
         targets: [
-          ...PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
+          ...enabledServiceIds(config).filter((id) => isExposedGlobally(config, id)).map((id) => ({
             id,
             title: PUBLIC_SERVICES[id].title,
             host: hostOf(config.services[id].subdomain, config.dns.domain),
@@ -182,7 +231,7 @@ export class GlobalStack extends SigstoreStack {
     }
 
     for (const plan of planARecords(config)) {
-      const frontend = frontends[plan.service];
+      const frontend = frontends[plan.service] ?? bucketFrontends[plan.service];
       const owned = isOwner(plan, { stack: "global" });
       if (owned && !frontend) {
         throw new Error(`The global stack owns the A record of ${plan.service} but does not expose it`);
@@ -194,7 +243,7 @@ export class GlobalStack extends SigstoreStack {
             ? [{ address: frontend.ipAddress, weight: 1 }]
             : [
                 { address: frontend.ipAddress, weight: plan.globalWeight },
-                { address: primary.endpoints[plan.service].exported.ingressAddress, weight: complementOf(plan.globalWeight) },
+                { address: this.regionalIngressOf(props, plan.service), weight: complementOf(plan.globalWeight) },
               ];
       }
       new ServiceARecord(this, `${plan.service}-a-record`, {
@@ -208,6 +257,14 @@ export class GlobalStack extends SigstoreStack {
     }
     this.trust = new TrustOutputs(this, "trust", { config, regions: props.regions });
     waitFor(this, apisReady);
+  }
+
+  /** The ingress address of the region that answers for a service in the "regional" phase. */
+  private regionalIngressOf(props: GlobalStackProps, id: PublicServiceId): string {
+    const region = placementRegionOf(props.config, id) ?? primaryRegionOf(props.config);
+    const endpoint = props.regions.find((r) => r.region === region)?.endpoints[id];
+    if (!endpoint) throw new Error(`A weighted hand-off of ${id} needs its regional ingress in ${region}, which does not serve it`);
+    return endpoint.exported.ingressAddress;
   }
 }
 

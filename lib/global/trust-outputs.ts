@@ -4,22 +4,10 @@ import type { SigstoreConfig } from "../config/schema";
 import type { RegionalStack } from "../regional/regional-stack";
 import { ctLogUrl, tilesShardUrl, tilesWriteLabel } from "../shared/log-placement";
 import { hostOf } from "../shared/names";
+import { frozenRekorLogs, isServiceEnabled } from "../shared/placement";
+import { assembleSigningConfig } from "../trust/signing-config";
 import type { AuthorityMaterial, InstanceUrls, LogMaterial, TrustMaterial } from "../trust/types";
 import { TRUST_OUTPUTS } from "../trust/types";
-
-/** Host labels of registry services that other engineers add (Rekor v1, TUF); same defaults as the registry. */
-const REGISTRY_DEFAULT_SUBDOMAINS = { rekor: "rekor", tuf: "tuf" } as const;
-
-/** The host of a public service, by its configured subdomain, or the registry's default while the entry is absent. */
-function serviceHost(config: SigstoreConfig, id: string, fallback: string): string {
-  const services = config.services as unknown as Record<string, { readonly subdomain?: string } | undefined>;
-  return hostOf(services[id]?.subdomain ?? fallback, config.dns.domain);
-}
-
-/** Whether the registry lists a service (the TUF host exists only once the global TUF repository does). */
-function hasService(config: SigstoreConfig, id: string): boolean {
-  return (config.services as unknown as Record<string, unknown>)[id] !== undefined;
-}
 
 function validFor(config: SigstoreConfig, region: string): { start: string } {
   return { start: config.trust.regions[region]?.validFrom ?? config.trust.validFrom };
@@ -48,7 +36,7 @@ export function trustMaterialOf(config: SigstoreConfig, regions: readonly Region
   const fulcioUri = `https://${hostOf(config.services.fulcio.subdomain, config.dns.domain)}`;
   // Base URL, as the contract says; signing_config appends the timestamp path.
   const tsaUri = `https://${hostOf(config.services.tsa.subdomain, config.dns.domain)}`;
-  const rekorUri = `https://${serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)}`;
+  const rekorUri = `https://${hostOf(config.services.rekor.subdomain, config.dns.domain)}`;
   const chain = (region: string, field: "fulcioChain" | "tsaChain", root: string | undefined): string[] => {
     const certs = config.trust.regions[region]?.[field];
     if (!certs || !root) {
@@ -78,6 +66,8 @@ export function trustMaterialOf(config: SigstoreConfig, regions: readonly Region
     validFor: validFor(config, r.region),
   }));
   const transparencyLogs: LogMaterial[] = [
+    // Logs of regions that ran their own Rekor v1 before: frozen, listed until their entries no longer need verifying.
+    ...frozenRekorLogs(config),
     // Rekor v1: its KMS key's public half, read in the stack that creates the key.
     ...regions.flatMap((r) => (r.rekor ? [{ baseUrl: rekorUri, region: r.region, publicKeyPem: r.rekor.signingPublicKeyPem, validFor: validFor(config, r.region) }] : [])),
     ...regions.flatMap((r) =>
@@ -123,7 +113,7 @@ export function instanceUrlsOf(config: SigstoreConfig, regions: readonly Regiona
   const rekor: string[] = [];
   const rekorApiVersions: number[] = [];
   if (regions.some((r) => r.rekor)) {
-    rekor.push(https(serviceHost(config, "rekor", REGISTRY_DEFAULT_SUBDOMAINS.rekor)));
+    rekor.push(https(hostOf(config.services.rekor.subdomain, config.dns.domain)));
     rekorApiVersions.push(1);
   }
   if (regions.some((r) => r.tilesLogs.rekor)) {
@@ -138,7 +128,7 @@ export function instanceUrlsOf(config: SigstoreConfig, regions: readonly Regiona
     tsa: [https(hostOf(config.services.tsa.subdomain, config.dns.domain))],
     // Dex's issuer is https://<host>/auth (docs/dex-jwks.md).
     oidcIssuer: `${https(hostOf(config.services.dex.subdomain, config.dns.domain))}/auth`,
-    tufMirror: hasService(config, "tuf") ? https(serviceHost(config, "tuf", REGISTRY_DEFAULT_SUBDOMAINS.tuf)) : undefined,
+    tufMirror: isServiceEnabled(config, "tuf") ? https(hostOf(config.services.tuf.subdomain, config.dns.domain)) : undefined,
     validFrom: config.trust.validFrom,
     operator: config.dns.domain.replace(/\.$/, ""),
   };
@@ -152,7 +142,8 @@ export interface TrustOutputsProps {
 
 /**
  * The global stack's trust outputs, named by `TRUST_OUTPUTS`: `trust_material`
- * (a `TrustMaterial`) and `instance_urls` (an `InstanceUrls`), which the trust
+ * (a `TrustMaterial`), `instance_urls` (an `InstanceUrls`) and `signing_config`;
+ * the trust
  * command turns into trusted_root.json and signing_config.json. Ceremony steps
  * still to do are synth-time warnings naming the field to set.
  */
@@ -175,6 +166,11 @@ export class TrustOutputs extends Construct {
     new TerraformOutput(scope, TRUST_OUTPUTS.urls, {
       description: "The instance's public URLs, for signing_config.json and clients' environment",
       value: stripUndefined(this.urls),
+    });
+    // signing_config needs no derived values, so Terraform renders it whole.
+    new TerraformOutput(scope, TRUST_OUTPUTS.signingConfig, {
+      description: "signing_config.json (v0.2): the Fulcio, Rekor, TSA and OIDC URLs clients sign with",
+      value: assembleSigningConfig(this.urls),
     });
     if (pending.length > 0) {
       Annotations.of(this).addWarning(

@@ -9,9 +9,10 @@ import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership"
 import { jwksPublisherBundle } from "../shared/function-packages";
 import { ctLogRegions, tilesShardRegions } from "../shared/log-placement";
 import { hostOf, ResourceNames } from "../shared/names";
+import { servesInRegion } from "../shared/placement";
 import { ServiceARecord } from "../shared/service-a-record";
-import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
-import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { negServiceIds, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { SigstoreStack, stackLabels, TransparentScope } from "../shared/sigstore-stack";
 import { RemovedBlock } from "../shared/state-blocks";
 import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
@@ -31,8 +32,8 @@ import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
 import { TimestampAuthority } from "./timestamp";
 import { TrillianDatabase } from "./trillian-database";
+import { forgetRetired, RETIRED_REGIONAL_TUF_ADDRESSES, RETIRED_REKOR_ADDRESSES } from "./retired-state";
 import { TilesLog, TilesLogKind } from "./tiles-log";
-import { TufRepository } from "./tuf";
 
 export interface RegionalStackProps {
   readonly config: SigstoreConfig;
@@ -69,7 +70,8 @@ export class RegionalStack extends SigstoreStack {
   readonly region: string;
   /** Becomes known once the project's APIs are enabled (by the primary region). */
   readonly apisReady: TerraformData;
-  readonly endpoints: { readonly [K in PublicServiceId]: RegionalServiceEndpoint };
+  /** The public services this region serves (from the registry and their placement), by id. */
+  readonly endpoints: { readonly [K in PublicServiceId]?: RegionalServiceEndpoint };
   readonly network: RegionalNetwork;
   readonly cluster: GkeCluster;
   readonly fulcio: Fulcio;
@@ -78,9 +80,9 @@ export class RegionalStack extends SigstoreStack {
   readonly timestampAuthority: TimestampAuthority;
   readonly dex: Dex;
   readonly database?: TrillianDatabase;
+  /** Rekor v1, in the one region that runs it (`rekorRegionOf`). */
   readonly rekor?: Rekor;
   readonly ctlog?: CtLog;
-  readonly tuf?: TufRepository;
   /** Tile-based logs whose sequencer runs in this region. */
   readonly tilesLogs: { readonly [K in TilesLogKind]?: TilesLog };
   /** Publishes this region's Dex keys, when keys are aggregated. */
@@ -152,9 +154,13 @@ export class RegionalStack extends SigstoreStack {
       });
     }
 
-    const endpoints = {} as { [K in PublicServiceId]: RegionalServiceEndpoint };
-    for (const service of PUBLIC_SERVICE_IDS) {
-      endpoints[service] = new RegionalServiceEndpoint(this, service, {
+    // Endpoints live in their own construct namespace, so a service id never
+    // collides with the workload construct of the same name ("rekor").
+    const services = new TransparentScope(this, "services");
+    const endpoints: { [K in PublicServiceId]?: RegionalServiceEndpoint } = {};
+    for (const service of negServiceIds()) {
+      if (!servesInRegion(config, service, this.region)) continue;
+      endpoints[service] = new RegionalServiceEndpoint(services, service, {
         service: PUBLIC_SERVICES[service],
         names,
         region: this.region,
@@ -197,15 +203,23 @@ export class RegionalStack extends SigstoreStack {
     });
     this.dex = new Dex(this, "dex-identity", { context, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
 
-    // Transparency logs on Trillian. The CT log runs where its placement says
-    // (one shared log, or one per region), never as a copy of another's.
+    // Transparency logs on Trillian. Rekor v1 is one log, so one region runs
+    // it; the CT log runs where its placement says (one shared log, or one per
+    // region), never as a copy of another's.
+    const runsRekor = servesInRegion(config, "rekor", this.region);
     const ctlogHere = ctLogRegions(config).includes(this.region);
-    if (features.rekor || ctlogHere) {
+    if (runsRekor || ctlogHere) {
       this.database = new TrillianDatabase(this, "trillian", { context, settings: settings.database, network: this.network.network.id, workloadPool });
     }
-    if (features.rekor) this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
+    if (runsRekor) {
+      this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
+    } else {
+      // A region that ran its own Rekor v1 before keeps that log's data and key, frozen (docs/migration-runbook.md).
+      forgetRetired(this, "retired-rekor", RETIRED_REKOR_ADDRESSES);
+    }
     if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
-    if (features.tuf) this.tuf = new TufRepository(this, "tuf", { context, workloadPool, protectionLevel });
+    // The TUF repository is the global stack's; a region's old one is kept, not destroyed.
+    forgetRetired(this, "retired-tuf", RETIRED_REGIONAL_TUF_ADDRESSES);
     // A tiles log shard has one sequencer; a region runs at most one shard of each log.
     const tilesLogs: { [K in TilesLogKind]?: TilesLog } = {};
     for (const kind of hostedTilesLogs(config, this.region)) {
@@ -245,17 +259,22 @@ export class RegionalStack extends SigstoreStack {
       alerts: config.monitoring.alerts,
       serviceAlerts: config.monitoring.serviceAlerts,
       clusterName: props.region.clusterName,
-      // Tiles logs are watched where they run.
-      features: { ...features, ctlog: !!this.ctlog, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
+      // Workloads are watched where they run: Rekor v1 in its region, the CT
+      // log where it is placed, the global TUF repository's signing jobs in
+      // the primary region's cluster.
+      features: { ...features, rekor: runsRekor, ctlog: !!this.ctlog, tuf: features.tuf && context.primary, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
       spannerInstances: Object.values(tilesLogs).map((log) => log.spannerInstanceName),
-      services: PUBLIC_SERVICE_IDS.map((service) => ({
-        id: service,
-        title: PUBLIC_SERVICES[service].title,
-        host: hostOf(config.services[service].subdomain, config.dns.domain),
-        ingressAddress: endpoints[service].ingressAddress.address,
-        healthPath: PUBLIC_SERVICES[service].healthCheckPath,
-        negNames: config.services[service].exposeGlobally ? Object.values(endpoints[service].negNames).filter((n): n is string => !!n) : undefined,
-      })),
+      // Every service this region serves, through its own ingress.
+      services: negServiceIds()
+        .filter((service) => endpoints[service])
+        .map((service) => ({
+          id: service,
+          title: PUBLIC_SERVICES[service].title,
+          host: hostOf(config.services[service].subdomain, config.dns.domain),
+          ingressAddress: endpoints[service]!.ingressAddress.address,
+          healthPath: PUBLIC_SERVICES[service].healthCheckPath,
+          negNames: config.services[service].exposeGlobally ? Object.values(endpoints[service]!.negNames).filter((n): n is string => !!n) : undefined,
+        })),
       databaseInstances: this.database?.instances.map((i) => i.instanceName),
       privateCaPoolId: this.fulcio.mode === "privateca" ? this.fulcio.caPoolId : undefined,
     });
@@ -263,14 +282,17 @@ export class RegionalStack extends SigstoreStack {
     const self = { stack: "regional", region: this.region } as const;
     for (const plan of planARecords(config)) {
       const owned = isOwner(plan, self);
-      new ServiceARecord(endpoints[plan.service], "a-record", {
+      const endpoint = endpoints[plan.service];
+      if (owned && !endpoint) throw new Error(`Regional stack ${this.region} owns the A record of ${plan.service} but does not serve it`);
+      // A service this region does not serve still releases the record it may hold.
+      new ServiceARecord(endpoint ?? services, endpoint ? "a-record" : `${plan.service}-a-record`, {
         service: plan.service,
         project: config.project.id,
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
         owned: owned
-          ? { adopt: plan.adopt, targets: [{ address: endpoints[plan.service].ingressAddress.address, weight: 1 }] }
+          ? { adopt: plan.adopt, targets: [{ address: endpoint!.ingressAddress.address, weight: 1 }] }
           : undefined,
       });
     }
