@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // Builds the prebuilt function zips the library reads, when missing or stale.
+  globalSetup: "<rootDir>/jest.global-setup.js",
   transform: { "^.+\\.(t|j)sx?$": "<rootDir>/jest.transform.js" },
   // jose ships ESM only; transform it to CommonJS for jest's module system.
   transformIgnorePatterns: ["/node_modules/(?!jose/)"],

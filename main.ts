@@ -4,6 +4,11 @@ import { App } from "cdktf";
 import { addSigstoreDeployment } from "./lib/app";
 import { ConfigError, loadConfigFile } from "./lib/config/load";
 import { disableTokenStackTraces } from "./lib/shared/lean-synth";
+import { ensurePrebuilt } from "./functions/build";
+
+// The library reads prebuilt function zips (a published package ships them);
+// in this checkout, build them when missing or older than their sources.
+ensurePrebuilt();
 
 // cdktf records a stack trace for every token; that was most of synth time.
 disableTokenStackTraces();

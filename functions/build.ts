@@ -1,6 +1,9 @@
 // Bundles the deployable functions into single deterministic files and
-// packages them as deterministic zips. Used at synth time (cached by the hash
-// of the sources) and from the command line: `npx sucrase-node functions/build.ts`.
+// packages them as deterministic zips, written next to their sources
+// (functions/<name>/dist/) and shipped in the npm package. A development tool
+// (`npm run build:functions`, `npm run build`, the repository's own app and
+// test setup): the library only reads the prebuilt zips
+// (lib/shared/function-packages.ts) and never needs esbuild.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -141,14 +144,65 @@ export function packageFunction(name: FunctionName, cacheDir = path.join(ROOT, "
   return { zipFile, sha256: sha256(zip), files };
 }
 
+export const FUNCTION_NAMES = Object.keys(RECIPES) as FunctionName[];
+
+/** Where the prebuilt files of a function go: what the library reads and the package ships. */
+export function prebuiltDir(name: FunctionName, root = ROOT): string {
+  return path.join(root, name, "dist");
+}
+
+/** Records which sources a prebuilt directory was built from; not shipped. */
+const STAMP = ".source-hash";
+
+/**
+ * Writes `index.js`, `package.json` and `package.zip` of a function to
+ * `prebuiltDir(name, root)`. Returns the zip's sha256.
+ */
+export function writePrebuilt(name: FunctionName, root = ROOT): string {
+  const bundle = bundleFunction(name);
+  const out = prebuiltDir(name, root);
+  fs.mkdirSync(out, { recursive: true });
+  for (const [file, bytes] of Object.entries(bundle.files)) fs.writeFileSync(path.join(out, file), bytes);
+  const zip = deterministicZip(bundle.files);
+  // Write-then-rename: a concurrent synth never sees half a zip.
+  const tmp = path.join(out, `package.zip.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, zip);
+  fs.renameSync(tmp, path.join(out, "package.zip"));
+  if (root === ROOT) fs.writeFileSync(path.join(out, STAMP), `${sourceHash(name)}\n`);
+  return sha256(zip);
+}
+
+/**
+ * Builds the prebuilt functions of this checkout when they are missing or
+ * older than their sources (the repository's own app and tests call this, so
+ * `npm ci && npx cdktf synth` works on a fresh clone). Returns the names rebuilt.
+ */
+export function ensurePrebuilt(): FunctionName[] {
+  const rebuilt: FunctionName[] = [];
+  for (const name of FUNCTION_NAMES) {
+    const out = prebuiltDir(name);
+    const stamp = path.join(out, STAMP);
+    const fresh =
+      ["index.js", "package.json", "package.zip"].every((f) => fs.existsSync(path.join(out, f))) &&
+      fs.existsSync(stamp) &&
+      fs.readFileSync(stamp, "utf8").trim() === sourceHash(name);
+    if (!fresh) {
+      writePrebuilt(name);
+      rebuilt.push(name);
+    }
+  }
+  return rebuilt;
+}
+
 if (require.main === module) {
-  for (const name of Object.keys(RECIPES) as FunctionName[]) {
-    const bundle = bundleFunction(name);
-    const out = path.join(ROOT, name, "dist");
-    fs.mkdirSync(out, { recursive: true });
-    for (const [file, bytes] of Object.entries(bundle.files)) fs.writeFileSync(path.join(out, file), bytes);
-    const zip = deterministicZip(bundle.files);
-    fs.writeFileSync(path.join(out, "package.zip"), zip);
-    process.stdout.write(`${name}: index.js ${bundle.files["index.js"].byteLength} bytes, zip ${zip.byteLength} bytes, sha256 ${sha256(zip)}\n`);
+  // `--out <dir>` builds into another tree (the consumer test compares hashes with it).
+  const at = process.argv.indexOf("--out");
+  const root = at > 0 ? path.resolve(process.argv[at + 1]) : ROOT;
+  for (const name of FUNCTION_NAMES) {
+    const hash = writePrebuilt(name, root);
+    const out = prebuiltDir(name, root);
+    const index = fs.statSync(path.join(out, "index.js")).size;
+    const zip = fs.statSync(path.join(out, "package.zip")).size;
+    process.stdout.write(`${name}: index.js ${index} bytes, zip ${zip} bytes, sha256 ${hash}\n`);
   }
 }

@@ -1,17 +1,133 @@
-export * from "./app";
-export * from "./config/load";
-export * from "./config/schema";
-export * from "./global/cloud-armor-policy";
-export * from "./global/global-frontend";
-export * from "./global/global-stack";
-export * from "./global/https-redirect";
-export * from "./global/managed-certificate";
-export * from "./regional/regional-stack";
-export * from "./regional/service-endpoint";
-export * from "./shared/dns-ownership";
-export * from "./shared/names";
-export * from "./shared/state-blocks";
-export * from "./shared/service-a-record";
-export * from "./shared/services";
-export * from "./shared/sigstore-stack";
-export * from "./regional/workloads";
+/**
+ * sigstore-cdktf: CDK for Terraform constructs that stand up a complete
+ * Sigstore instance on Google Cloud, in one region or many.
+ *
+ * This module is the package's only entry point (`import … from "sigstore-cdktf"`):
+ * everything here follows semantic versioning; anything reachable only by a
+ * deep path into `dist/` is internal and may change in any release. The
+ * stability of each construct is listed in docs/stability.md.
+ *
+ * @packageDocumentation
+ */
+
+// ---- Whole deployments -----------------------------------------------------
+export { addSigstoreDeployment } from "./app";
+export type { SigstoreDeployment } from "./app";
+export { RegionalStack, aggregatesDexKeys, hostedTilesLogs, jwksIncomingBucketName } from "./regional/regional-stack";
+export type { RegionalStackProps } from "./regional/regional-stack";
+export { GlobalStack } from "./global/global-stack";
+export type { GlobalStackProps } from "./global/global-stack";
+export { SigstoreStack, REQUIRED_TERRAFORM_VERSION, localStatePath, stackLabels } from "./shared/sigstore-stack";
+export type { SigstoreStackProps } from "./shared/sigstore-stack";
+
+// ---- Configuration ---------------------------------------------------------
+export { sigstoreConfigSchema, CLOUD_ARMOR_MAX_RULE_PRIORITY } from "./config/schema";
+export type {
+  SigstoreConfig,
+  SigstoreConfigInput,
+  RegionConfig,
+  ServiceConfig,
+  CloudArmorConfig,
+  CloudArmorRuleConfig,
+  BackendConfig,
+  LoggingConfig,
+  RegionalSettings,
+  FeaturesConfig,
+  NetworkSettings,
+  GkeSettings,
+  DatabaseSettings,
+  ProjectConfig,
+  MonitoringConfig,
+  DexJwksConfig,
+  TilesLogConfig,
+} from "./config/schema";
+export { ConfigError, loadConfigFile, parseConfig, validateConfig } from "./config/load";
+export type { ConfigProblem } from "./config/load";
+export { resolveRegionalSettings } from "./config/regional-settings";
+export type { ResolvedRegionalSettings } from "./config/regional-settings";
+
+// ---- Names, services and DNS ownership -------------------------------------
+export { ResourceNames, regionCode, hostOf, fqdnOf } from "./shared/names";
+export { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, hasGrpc } from "./shared/services";
+export type { PublicServiceId, PublicServiceSpec } from "./shared/services";
+export { planARecords, primaryRegionOf, isOwner } from "./shared/dns-ownership";
+export type { ARecordPlan, RecordOwner } from "./shared/dns-ownership";
+
+// ---- Building blocks (usable in any stack) ---------------------------------
+export { SecureBucket } from "./shared/bucket";
+export type { SecureBucketProps } from "./shared/bucket";
+export { KeyRing, CryptoKey } from "./shared/kms";
+export type { KeyRingProps, CryptoKeyProps, KeyProtectionLevel } from "./shared/kms";
+export { WorkloadIdentityServiceAccount, principal, grantProjectRole, PROJECT_ONLY_ROLES } from "./shared/iam";
+export type { Grantee, WorkloadIdentityServiceAccountProps } from "./shared/iam";
+export { ServiceARecord } from "./shared/service-a-record";
+export type { ServiceARecordProps, WeightedAddress } from "./shared/service-a-record";
+export { ImportBlock, RemovedBlock } from "./shared/state-blocks";
+export { TerraformData } from "./shared/terraform-data";
+export { preventDestroy } from "./shared/protection";
+
+// ---- Global constructs -----------------------------------------------------
+export { GlobalFrontend } from "./global/global-frontend";
+export type { GlobalFrontendProps, ExtraRoute, BackendTuning } from "./global/global-frontend";
+export { CloudArmorPolicy, DEFAULT_RULE_PRIORITY } from "./global/cloud-armor-policy";
+export type { CloudArmorPolicyProps } from "./global/cloud-armor-policy";
+export { ManagedCertificate } from "./global/managed-certificate";
+export type { ManagedCertificateProps } from "./global/managed-certificate";
+export { HttpsRedirect } from "./global/https-redirect";
+export type { HttpsRedirectProps } from "./global/https-redirect";
+export { GlobalUptime } from "./global/uptime";
+export type { GlobalUptimeProps, GlobalUptimeTarget } from "./global/uptime";
+export { DexJwksAggregation, PUBLISHED_JWKS_OBJECT, incomingJwksObject } from "./global/dex-jwks";
+export type { DexJwksAggregationProps, FunctionSource, JwksPublisher } from "./global/dex-jwks";
+export { jwksMergerSource, jwksPublisherBundle } from "./shared/function-packages";
+export { TilesFrontend } from "./global/tiles-frontend";
+export type { TilesFrontendProps } from "./global/tiles-frontend";
+
+// ---- Regional constructs ---------------------------------------------------
+export type { RegionalContext } from "./regional/context";
+export { ProjectApis, REGIONAL_APIS, GLOBAL_APIS } from "./regional/project-apis";
+export type { ProjectApisProps } from "./regional/project-apis";
+export { ProjectSettings } from "./regional/project-settings";
+export type { ProjectSettingsProps } from "./regional/project-settings";
+export { RegionalNetwork } from "./regional/network";
+export type { RegionalNetworkProps } from "./regional/network";
+export { GkeCluster } from "./regional/gke";
+export type { GkeClusterProps } from "./regional/gke";
+export { Bastion } from "./regional/bastion";
+export type { BastionProps } from "./regional/bastion";
+export { RegionalServiceEndpoint } from "./regional/service-endpoint";
+export type { RegionalServiceEndpointProps, RegionalServiceExport, NegNames } from "./regional/service-endpoint";
+export { TrillianMySqlInstance, TrillianDatabase } from "./regional/trillian-database";
+export type { TrillianMySqlInstanceProps, TrillianDatabaseProps, CloudSqlIamAccount, MaintenanceWindow, InstanceSettings as TrillianInstanceSettings } from "./regional/trillian-database";
+export { Fulcio } from "./regional/fulcio";
+export type { FulcioProps, FulcioCaMode } from "./regional/fulcio";
+export { Rekor } from "./regional/rekor";
+export type { RekorProps } from "./regional/rekor";
+export { CtLog } from "./regional/ctlog";
+export type { CtLogProps } from "./regional/ctlog";
+export { TimestampAuthority } from "./regional/timestamp";
+export type { TimestampAuthorityProps, TimestampSigner } from "./regional/timestamp";
+export { TufRepository } from "./global/tuf-repository";
+export type { TufRepositoryProps } from "./global/tuf-repository";
+export { BucketFrontend } from "./global/bucket-frontend";
+export type { BucketFrontendProps } from "./global/bucket-frontend";
+export { TilesLog, TILES_LOGS } from "./regional/tiles-log";
+export type { TilesLogProps, TilesLogKind, TilesLogSpec, TilesLogExport, TilesReadRoute, TilesSpannerSettings, SpannerEdition } from "./regional/tiles-log";
+export { Dex } from "./regional/dex";
+export type { DexProps } from "./regional/dex";
+export { DexJwksPublisher } from "./regional/dex-jwks-publisher";
+export type { DexJwksPublisherProps } from "./regional/dex-jwks-publisher";
+export { RegionalMonitoring } from "./regional/monitoring";
+export type { RegionalMonitoringProps, MonitoredService, MonitoredFeatures, WorkloadId, UptimeCheckerRegion, UptimeCheckPeriod } from "./regional/monitoring";
+
+// ---- Trust material contract -----------------------------------------------
+export { TRUST_OUTPUTS } from "./trust/types";
+export type { TrustMaterial, AuthorityMaterial, LogMaterial, InstanceUrls, Validity } from "./trust/types";
+
+// ---- Trust root assembly and outputs --------------------------------------
+export * from "./trust";
+export { TrustOutputs } from "./global/trust-outputs";
+export type { TrustOutputsProps } from "./global/trust-outputs";
+
+// ---- Where services run ----------------------------------------------------
+export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { sigstoreConfigSchema } from "../../lib/config/schema";
+import { PUBLIC_SERVICE_IDS } from "../../lib/shared/services";
 import { REPO_ROOT } from "../helpers/synth";
 
 /** Every leaf field path of the schema, e.g. "services.fulcio.dns.owner" (lists as "[]"). */
@@ -38,13 +39,14 @@ describe("docs/configuration.md", () => {
     const paths = fieldPaths(sigstoreConfigSchema);
     expect(paths.length).toBeGreaterThan(40);
     const missing = paths.filter((p) => {
-      // Service fields are documented once under services.<fulcio | tsa | dex>.
-      const service = /^services\.(fulcio|tsa|dex)\.(.*)$/.exec(p);
-      const rule = /^services\.(fulcio|tsa|dex)\.cloudArmor\.rules\[\]\.(.*)$/.exec(p);
+      // Service fields are documented once under services.<id>, for every service of the registry.
+      const ids = PUBLIC_SERVICE_IDS.join("|");
+      const service = new RegExp(`^services\\.(${ids})\\.(.*)$`).exec(p);
+      const rule = new RegExp(`^services\\.(${ids})\\.cloudArmor\\.rules\\[\\]\\.(.*)$`).exec(p);
       // Per-region overrides take the fields documented under regional.<section>.
       const override = /^regions\[\]\.(network|gke|database)\.(.*)$/.exec(p);
-      // Cloud Armor fields of tiles logs are those of services.<id>.cloudArmor.
-      const tilesArmor = /^tiles\.(rekor|ctlog)\.cloudArmor(\.rules\[\])?\.(.*)$/.exec(p);
+      // Cloud Armor fields of tiles logs and the CT logs' host are those of services.<id>.cloudArmor.
+      const tilesArmor = /^(tiles\.rekor|tiles\.ctlog|ctlog)\.cloudArmor(\.rules\[\])?\.(.*)$/.exec(p);
       const candidates = [p, service?.[2], rule?.[2], override && `regional.${override[1]}.${override[2]}`, tilesArmor && (tilesArmor[2] ? tilesArmor[3] : `cloudArmor.${tilesArmor[3]}`)].filter(Boolean) as string[];
       return !candidates.some((c) => documented.has(c));
     });

@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
-import { ConfigError, loadConfigFile, parseConfig } from "../../lib/config/load";
+import { ConfigError, loadConfigFile, parseConfig, validateConfig } from "../../lib/config/load";
 import { baseConfig, EXAMPLE_CONFIG, REPO_ROOT, withConfig } from "../helpers/synth";
 import { appCommand } from "../helpers/app-command";
 
-/** The problems parseConfig reports for an input, as "path: message" lines. */
+/** The problems validateConfig reports for an input, as "path: message" lines. */
 function problems(input: unknown): string[] {
   try {
-    parseConfig(input);
+    validateConfig(input);
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);

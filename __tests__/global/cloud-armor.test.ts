@@ -1,10 +1,10 @@
 import { App, TerraformStack, Testing } from "cdktf";
-import { parseConfig } from "../../lib/config/load";
+import { validateConfig } from "../../lib/config/load";
 import { CloudArmorPolicy } from "../../lib/global/cloud-armor-policy";
 import { baseConfig } from "../helpers/synth";
 
 function policyFor(cloudArmor: unknown): any {
-  const config = parseConfig({ ...baseConfig(), services: { fulcio: { cloudArmor } } });
+  const config = validateConfig({ ...baseConfig(), services: { fulcio: { cloudArmor } } });
   const stack = new TerraformStack(Testing.app() as App, "test");
   new CloudArmorPolicy(stack, "armor", { name: "p", description: "d", config: config.services.fulcio.cloudArmor });
   const json = JSON.parse(Testing.synth(stack));

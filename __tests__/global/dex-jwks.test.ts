@@ -95,9 +95,15 @@ describe("Dex JWKS aggregation", () => {
     expect(projectGrants.map((g) => [g.role, g.member.replace(/\$\{.*\}/, "<sa>")]).sort()).toEqual([
       ["roles/eventarc.eventReceiver", "serviceAccount:<sa>"],
       ["roles/logging.logWriter", "serviceAccount:<sa>"],
-      ["roles/pubsub.publisher", "serviceAccount:service-123456789012@gs-project-accounts.iam.gserviceaccount.com"],
+      // The agent as the data source reads (and creates) it.
+      ["roles/pubsub.publisher", "<sa>"],
+      // Conditional: the Cloud Functions sources bucket only.
+      ["roles/storage.objectViewer", "serviceAccount:<sa>"],
     ]);
-    for (const g of projectGrants) expect(g.role in PROJECT_ONLY_ROLES).toBe(true);
+    const [agentId] = Object.keys(json.data.google_storage_project_service_account);
+    expect(projectGrants.find((g) => g.role === "roles/pubsub.publisher").member).toBe(`\${data.google_storage_project_service_account.${agentId}.member}`);
+    for (const g of projectGrants.filter((g) => !g.condition)) expect(g.role in PROJECT_ONLY_ROLES).toBe(true);
+    expect(projectGrants.find((g) => g.role === "roles/storage.objectViewer").condition.expression).toBe('resource.name == "projects/_/buckets/gcf-v2-sources-123456789012-us-east1" || resource.name.startsWith("projects/_/buckets/gcf-v2-sources-123456789012-us-east1/")');
     const invoker = bodiesOf(json, "google_cloud_run_v2_service_iam_member")[0];
     expect(invoker).toMatchObject({ role: "roles/run.invoker", member: `serviceAccount:${bodiesOf(json, "google_cloudfunctions2_function")[0].event_trigger.service_account_email}` });
   });

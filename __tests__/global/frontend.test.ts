@@ -143,7 +143,8 @@ describe("Fulcio's gRPC API", () => {
       { paths: ["/dev.sigstore.fulcio.v2.CA", "/dev.sigstore.fulcio.v2.CA/*"], service: grpcBackend },
     ]);
     const backend = byName(global, "google_compute_backend_service", "sigstore-fulcio-grpc-backend");
-    expect(backend.protocol).toBe("HTTP2");
+    // Cleartext HTTP/2: the chart's gRPC port has no TLS (HTTP2 would open TLS to it).
+    expect(backend.protocol).toBe("H2C");
     expect(backend.backend.map((b: any) => b.group)).toEqual(
       config.regions.flatMap((r) =>
         r.zones.map((z) => `projects/${project}/zones/${z}/networkEndpointGroups/${remoteOutput(r.region, "fulcio", "grpc")}`),
@@ -182,8 +183,9 @@ describe("every public backend", () => {
 });
 
 describe("the global stack reads regional values only through cross-stack references", () => {
-  it("declares no data source other than the regional stacks' remote state", () => {
-    expect(Object.keys(global.data ?? {})).toEqual(["terraform_remote_state"]);
+  it("declares no data source other than the regional stacks' remote state and the storage service agent", () => {
+    // The agent is the project's, created by reading it: nothing another stack creates.
+    expect(Object.keys(global.data ?? {}).sort()).toEqual(["google_storage_project_service_account", "terraform_remote_state"]);
     expect(Object.keys(global.data!.terraform_remote_state).sort()).toEqual([
       "cross_stack_reference_input_regional_asia_northeast1",
       "cross_stack_reference_input_regional_europe_west1",

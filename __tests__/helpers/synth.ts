@@ -8,6 +8,8 @@ import type { SigstoreConfig, SigstoreConfigInput } from "../../lib/config/schem
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const EXAMPLE_CONFIG = path.join(REPO_ROOT, "config/example.yaml");
+/** The example half-way through the DNS hand-off (records in the global phase, a weighted one). */
+export const MID_MIGRATION_CONFIG = path.join(REPO_ROOT, "config/examples/mid-migration.yaml");
 
 /** Synthesized Terraform JSON of one stack. */
 export type StackJson = {
@@ -42,6 +44,10 @@ export function baseConfig(): SigstoreConfigInput {
 
 export function exampleConfig(): SigstoreConfig {
   return loadConfigFile(EXAMPLE_CONFIG);
+}
+
+export function midMigrationConfig(): SigstoreConfig {
+  return loadConfigFile(MID_MIGRATION_CONFIG);
 }
 
 function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {

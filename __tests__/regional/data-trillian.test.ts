@@ -358,7 +358,8 @@ describe("TrillianDatabase: public surface", () => {
     expect(resolved(database, database.connectionName)).toMatch(/^\$\{google_sql_database_instance\..*\.connection_name\}$/);
     expect(instanceNameOf(json, resolved(database, database.ctlogInstance.instanceName))).toBe("sigstore-trillian-us-east1-2026");
     expect(database.privateNetworkConnection.terraformResourceType).toBe("google_service_networking_connection");
-    expect(database.trillianAccounts.map((a) => a.grantId)).toEqual(["log-server", "log-signer"]);
+    // Grant ids: the construct path below the stack.
+    expect(database.trillianAccounts.map((a) => a.grantId)).toEqual(["trillian-db-log-server", "trillian-db-log-signer"]);
   });
 
   it("adds an IAM user for another account on a given instance, and only on its own instances", () => {

@@ -35,7 +35,9 @@ describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack
 
   it("owns a static ingress address per public service, named after the region", () => {
     const addresses = Object.values(resources(stack, "google_compute_global_address")).map((a) => a.name).filter((n) => n.endsWith("-ingress")).sort();
-    expect(addresses).toEqual([`sigstore-dex-${region}-ingress`, `sigstore-fulcio-${region}-ingress`, `sigstore-tsa-${region}-ingress`]);
+    // Rekor v1 runs in the primary region only (the example sets no services.rekor.region).
+    const rekor = region === config.primaryRegion ? [`sigstore-rekor-${region}-ingress`] : [];
+    expect(addresses).toEqual([`sigstore-dex-${region}-ingress`, `sigstore-fulcio-${region}-ingress`, ...rekor, `sigstore-tsa-${region}-ingress`]);
     expect(stack.output?.fulcio_ingress_ip.value).toBe("${google_compute_global_address.fulcio_ingress_address.address}");
   });
 

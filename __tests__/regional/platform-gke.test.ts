@@ -71,7 +71,8 @@ describe("GKE cluster", () => {
     expect(cluster.maintenance_policy.daily_maintenance_window.start_time).toMatch(/^\d\d:\d\d$/);
     expect(cluster.monitoring_config.managed_prometheus).toEqual({ enabled: true });
     expect(cluster.logging_config.enable_components).toEqual(["SYSTEM_COMPONENTS", "WORKLOADS"]);
-    expect(cluster.security_posture_config).toEqual({ mode: "BASIC", vulnerability_mode: "VULNERABILITY_BASIC" });
+    // GKE shut the standard vulnerability tier down (2025-07-31) and deprecated the advanced one.
+    expect(cluster.security_posture_config).toEqual({ mode: "BASIC", vulnerability_mode: "VULNERABILITY_DISABLED" });
     expect(cluster.addons_config.http_load_balancing).toEqual({ disabled: false }); // the NEG controller
   });
 
@@ -162,37 +163,39 @@ describe("getters, outputs and providers", () => {
     const cluster = addressOf(json, "google_container_cluster");
     expect(json.output.ca.value).toBe(`\${${cluster}.master_auth[0].cluster_ca_certificate}`);
     expect(bodiesOf(json, "google_service_account_iam_member")[0].member).toBe(`serviceAccount:\${${cluster}.workload_identity_config[0].workload_pool}[ns/ksa]`);
-    expect(gke.nodeServiceAccount.grantId).toBe("gke-node");
+    // Grant ids come from the construct path below the stack, so two clusters' node accounts never collide.
+    expect(gke.nodeServiceAccount.grantId).toBe("gke-node-account");
     const resolved = synthCluster({}, (cluster, scope) => new TerraformOutput(scope, "member", { value: cluster.nodeServiceAccount.member }));
     expect(resolved.output.member.value).toBe(`serviceAccount:${nodeAccount(resolved)}`);
   });
 
-  it("outputs the endpoint and CA certificate, described and not sensitive", () => {
+  it("outputs the DNS endpoint, the IP endpoint and the CA certificate, described and not sensitive", () => {
     const outputs = Object.values(publicJson.output) as any[];
-    expect(outputs).toHaveLength(2);
-    const endpoint = outputs.find((o) => /endpoint/.test(o.value));
+    expect(outputs).toHaveLength(3);
+    const dns = outputs.find((o) => /dns_endpoint_config/.test(o.value));
+    expect(dns.value).toBe(`\${${addressOf(publicJson, "google_container_cluster")}.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}`);
+    expect(dns.description).toMatch(/DNS-based control plane endpoint of east, authorized by IAM/);
+    const endpoint = outputs.find((o) => /\.endpoint\}$/.test(o.value) && !/dns_endpoint_config/.test(o.value));
     const ca = outputs.find((o) => /cluster_ca_certificate/.test(o.value));
     expect(endpoint.value).toBe(refTo(publicJson, "google_container_cluster", "endpoint"));
-    expect(endpoint.description).toMatch(/endpoint of east .*Kubernetes and Helm providers/);
+    expect(endpoint.description).toMatch(/endpoint of east .*kubectl; Terraform uses the DNS endpoint/);
     expect(ca.description).toMatch(/CA certificate .*public/);
     for (const o of outputs) expect(o.sensitive).toBeUndefined();
     // Private cluster: the private endpoint.
-    const privateEndpoint = (Object.values(privateJson.output) as any[]).find((o) => /endpoint/.test(o.value));
+    const privateEndpoint = (Object.values(privateJson.output) as any[]).find((o) => /private_endpoint/.test(o.value));
     expect(privateEndpoint.value).toMatch(/^\$\{google_container_cluster\.[^.]+\.private_cluster_config\[0\]\.private_endpoint\}$/);
     expect(privateEndpoint.description).toMatch(/private, reachable from the VPC only/);
   });
 
-  it("configures the Kubernetes and Helm providers from the cluster's attributes and the caller's short-lived token", () => {
-    for (const [json, attribute] of [
-      [publicJson, "endpoint"],
-      [privateJson, "private_cluster_config[0].private_endpoint"],
-    ] as const) {
+  it("points the Kubernetes and Helm providers at the IAM-authorized DNS endpoint with the caller's short-lived token, whatever the IP endpoints", () => {
+    for (const json of [publicJson, privateJson]) {
       const cluster = addressOf(json, "google_container_cluster");
+      expect(clusterOf(json).control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
       const k8s = json.provider.kubernetes;
       expect(k8s).toHaveLength(1);
+      // The DNS endpoint presents a publicly trusted certificate: no cluster CA is pinned.
       expect(k8s[0]).toEqual({
-        host: `https://\${${cluster}.${attribute}}`,
-        cluster_ca_certificate: `\${base64decode(${cluster}.master_auth[0].cluster_ca_certificate)}`,
+        host: `https://\${${cluster}.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}`,
         token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
       });
       expect(json.provider.helm).toEqual([{ kubernetes: k8s[0] }]);

@@ -149,7 +149,8 @@ describe.each<TilesLogKind>(["rekor", "ctlog"])("TilesFrontend %s: routing", (ki
 describe("TilesFrontend rekor: gRPC", () => {
   const { json } = build("rekor");
   const urlMap = only(json, "google_compute_url_map", (m) => m.name.endsWith("-url-map"));
-  const grpc = only(json, "google_compute_backend_service", (s) => s.protocol === "HTTP2");
+  // Cleartext HTTP/2 to the pods: the rekor-tiles chart's gRPC port has no TLS by default.
+  const grpc = only(json, "google_compute_backend_service", (s) => s.protocol === "H2C");
 
   it("routes the Rekor gRPC service to an HTTP/2 backend over the gRPC NEGs, checked over TCP", () => {
     expect(route(urlMap, "/dev.sigstore.rekor.v2.Rekor/CreateEntry").service).toBe(idOf(json, "google_compute_backend_service", grpc));

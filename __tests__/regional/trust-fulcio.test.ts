@@ -1,14 +1,18 @@
 import { TerraformOutput } from "cdktf";
 import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
 import { Fulcio, FulcioProps } from "../../lib/regional/fulcio";
+import { FulcioRootCa } from "../../lib/regional/fulcio-root";
 import { accountOf, target } from "./trust-helpers";
 
 const POOL = "sigstore-test.svc.id.goog";
+/** The deployment's root CA, as another stack would name it. */
+const ROOT_CA = "projects/sigstore-test/locations/us-east1/caPools/sigstore-fulcio-root/certificateAuthorities/sigstore-fulcio-root";
 
 function synthFulcio(props: Partial<FulcioProps> = {}): { json: any; fulcio: Fulcio } {
   let fulcio!: Fulcio;
   const json = synthConstruct((scope) => {
-    fulcio = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ...props });
+    const rootCaId = props.ca === "privateca" ? ROOT_CA : undefined;
+    fulcio = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, rootCaId, ...props });
   });
   return { json, fulcio };
 }
@@ -136,24 +140,36 @@ describe("Fulcio with Certificate Authority Service", () => {
     expect(policy.identity_constraints).toEqual({ allow_subject_passthrough: true, allow_subject_alt_names_passthrough: true });
   });
 
-  it("creates a self-signed EC P-384 root in the pool with deletion protection and the grace period kept", () => {
+  it("creates no self-signed root: an EC P-384 subordinate CA signed by the deployment's root, protected", () => {
+    expect(bodiesOf(json, "google_privateca_certificate_authority")).toHaveLength(1);
     expect(ca).toMatchObject({
-      certificate_authority_id: "sigstore-fulcio-us-east1-root",
+      certificate_authority_id: "sigstore-fulcio-us-east1-intermediate",
       location: "us-east1",
-      type: "SELF_SIGNED",
+      type: "SUBORDINATE",
+      subordinate_config: { certificate_authority: ROOT_CA },
       key_spec: { algorithm: "EC_P384_SHA384" },
       deletion_protection: true,
       skip_grace_period: false,
       ignore_active_certificates_on_deletion: false,
       lifecycle: { prevent_destroy: true },
-      lifetime: "315360000s",
     });
+    // Inside the root's 10 years.
+    expect(Number(/^(\d+)s$/.exec(ca.lifetime)![1])).toBeLessThan(315360000);
     expect(target(json, ca.pool, "google_privateca_ca_pool", "name")).toBe(poolId);
     expect(ca.config.x509_config).toEqual({
       ca_options: { is_ca: true, zero_max_issuer_path_length: true },
-      key_usage: { base_key_usage: { cert_sign: true, crl_sign: true }, extended_key_usage: {} },
+      key_usage: { base_key_usage: { cert_sign: true, crl_sign: true }, extended_key_usage: { code_signing: true } },
     });
-    expect(ca.config.subject_config.subject).toEqual({ organization: "sigstore", common_name: "sigstore-fulcio-us-east1-root" });
+    expect(ca.config.subject_config.subject).toEqual({ organization: "sigstore", common_name: "sigstore-fulcio-us-east1-intermediate" });
+  });
+
+  it("offers the subordinate's chain (its certificate first, the root last) for the trusted root", () => {
+    const out = synthConstruct((scope) => {
+      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
+      new TerraformOutput(scope, "chain", { value: f.caChainPem });
+    });
+    target(out, out.output.chain.value, "google_privateca_certificate_authority", "pem_ca_certificates");
+    expect(() => synthFulcio().fulcio.caChainPem).toThrow(/caChainPem exists only with ca "privateca"/);
   });
 
   it("lets Fulcio request certificates from the pool and read its CAs, on the pool only", () => {
@@ -167,7 +183,7 @@ describe("Fulcio with Certificate Authority Service", () => {
 
   it("offers the pool and CA ids and refuses the key ids", () => {
     const out = synthConstruct((scope) => {
-      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ca: "privateca" });
+      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
       new TerraformOutput(scope, "pool", { value: f.caPoolId });
       new TerraformOutput(scope, "ca", { value: f.certificateAuthorityId });
     });
@@ -177,7 +193,7 @@ describe("Fulcio with Certificate Authority Service", () => {
     expect(() => fulcio.keyEncryptionKeyId).toThrow(/only with ca "kms"/);
   });
 
-  it("takes the root's subject from props", () => {
+  it("takes the subordinate's subject from props", () => {
     const { json: custom } = synthFulcio({ ca: "privateca", caSubject: { organization: "Example Corp", commonName: "Example Fulcio Root" } });
     expect(bodiesOf(custom, "google_privateca_certificate_authority")[0].config.subject_config.subject).toEqual({
       organization: "Example Corp",
@@ -191,7 +207,7 @@ describe("Fulcio names and errors", () => {
     for (const ca of ["kms", "privateca"] as const) {
       const json = synthConstruct((scope) => {
         for (const region of ["us-east1", "europe-west1"]) {
-          new Fulcio(scope, `fulcio-${region}`, { context: testContext({ region }), workloadPool: POOL, ca });
+          new Fulcio(scope, `fulcio-${region}`, { context: testContext({ region }), workloadPool: POOL, ca, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
         }
       });
       const names = [
@@ -210,5 +226,53 @@ describe("Fulcio names and errors", () => {
     expect(() => synthFulcio({ protectionLevel: "EXTERNAL" as any })).toThrow(/protectionLevel must be "HSM" or "SOFTWARE"/);
     expect(() => synthFulcio({ workloadPool: "" })).toThrow(/needs the cluster's workloadPool/);
     expect(() => synthFulcio({ ca: "kms", caSubject: { organization: "o", commonName: "c" } })).toThrow(/caSubject applies only to ca "privateca"/);
+    expect(() => synthFulcio({ ca: "privateca", rootCaId: "" })).toThrow(/needs rootCaId/);
+    expect(() => synthFulcio({ ca: "kms", rootCaId: ROOT_CA })).toThrow(/rootCaId applies only to ca "privateca"/);
+  });
+});
+
+describe("Fulcio's KMS intermediate public key", () => {
+  it("is read from the key's first version in the same stack, for the ceremony", () => {
+    const out = synthConstruct((scope) => {
+      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL });
+      new TerraformOutput(scope, "pub", { value: f.intermediatePublicKeyPem });
+    });
+    const m = /^\$\{data\.google_kms_crypto_key_version\.([^.]+)\.public_key\[0\]\.pem\}$/.exec(out.output.pub.value);
+    expect(m).not.toBeNull();
+    const version = out.data.google_kms_crypto_key_version[m![1]];
+    expect(version.version).toBe(1);
+    expect(out.resource.google_kms_crypto_key[target(out, version.crypto_key, "google_kms_crypto_key", "id")].name).toBe("intermediate");
+  });
+});
+
+describe("The deployment's Fulcio root (CA Service)", () => {
+  const json = synthConstruct((scope) => {
+    new FulcioRootCa(scope, "root", { context: testContext() });
+  });
+  const [[poolId, pool]] = entriesOf(json, "google_privateca_ca_pool");
+  const [ca] = bodiesOf(json, "google_privateca_certificate_authority");
+
+  it("is one self-signed EC P-384 root, 10 years, path length 1, protected", () => {
+    expect(bodiesOf(json, "google_privateca_certificate_authority")).toHaveLength(1);
+    expect(ca).toMatchObject({
+      certificate_authority_id: "sigstore-fulcio-root",
+      location: "us-east1",
+      type: "SELF_SIGNED",
+      lifetime: "315360000s",
+      key_spec: { algorithm: "EC_P384_SHA384" },
+      deletion_protection: true,
+      skip_grace_period: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(ca.config.x509_config.ca_options).toEqual({ is_ca: true, max_issuer_path_length: 1 });
+    expect(target(json, ca.pool, "google_privateca_ca_pool", "name")).toBe(poolId);
+  });
+
+  it("sits in an Enterprise pool that only signs P-384 issuing CAs from a CSR, and grants nobody", () => {
+    expect(pool).toMatchObject({ name: "sigstore-fulcio-root", tier: "ENTERPRISE", lifecycle: { prevent_destroy: true } });
+    expect(pool.issuance_policy.allowed_issuance_modes).toEqual({ allow_csr_based_issuance: true, allow_config_based_issuance: false });
+    expect(pool.issuance_policy.allowed_key_types).toEqual([{ elliptic_curve: { signature_algorithm: "ECDSA_P384" } }]);
+    expect(pool.issuance_policy.baseline_values.ca_options).toEqual({ is_ca: true, zero_max_issuer_path_length: true });
+    expect(json.resource.google_privateca_ca_pool_iam_member).toBeUndefined();
   });
 });

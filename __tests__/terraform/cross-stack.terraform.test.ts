@@ -112,6 +112,8 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
     for (const stack of ["regional-us-east1", "regional-europe-west1", "regional-asia-northeast1"]) expect(deploy(root, stack).status).toBe(0);
 
     const grown = structuredClone(config);
+    // A zone newer than the library's list of zones, declared as the configuration allows.
+    grown.additionalLocations = { "europe-west1": ["b", "c", "d", "e"] };
     grown.regions[1].zones.push("europe-west1-e");
     const grownStacks = synthDeployment(parseConfig(grown)).stacks;
     writeProject(root, { global: grownStacks.global });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { SigstoreConfig, sigstoreConfigSchema } from "./schema";
+import { SigstoreConfig, SigstoreConfigInput, sigstoreConfigSchema } from "./schema";
 
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `regions[1].zones[0]`; empty for the whole document. */
@@ -34,11 +34,23 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
 }
 
 /**
- * Validates a configuration object and fills in defaults.
+ * Validates a configuration written in TypeScript and fills in defaults. The
+ * typed input makes a misspelt or misplaced key a compile error; the same
+ * checks as for a file still run at synth time.
  * @param source where the object came from, for error messages
  * @throws ConfigError listing every problem found
  */
-export function parseConfig(input: unknown, source = "configuration"): SigstoreConfig {
+export function parseConfig(input: SigstoreConfigInput, source = "configuration"): SigstoreConfig {
+  return validateConfig(input, source);
+}
+
+/**
+ * Validates a configuration of unknown shape (parsed JSON or YAML, say) and
+ * fills in defaults.
+ * @param source where the object came from, for error messages
+ * @throws ConfigError listing every problem found
+ */
+export function validateConfig(input: unknown, source = "configuration"): SigstoreConfig {
   const result = sigstoreConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(source, problemsOf(result.error));
@@ -60,7 +72,7 @@ export function loadConfigFile(file: string): SigstoreConfig {
   }
   if (file.endsWith(".json")) {
     try {
-      return parseConfig(JSON.parse(text), shown);
+      return validateConfig(JSON.parse(text), shown);
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       throw new ConfigError(shown, [{ path: "", message: `not valid JSON: ${(e as Error).message}` }]);
@@ -77,5 +89,5 @@ export function loadConfigFile(file: string): SigstoreConfig {
       doc.errors.map((e) => ({ path: "", message: `YAML syntax: ${e.message.split("\n")[0]}` })),
     );
   }
-  return parseConfig(doc.toJS(), shown);
+  return validateConfig(doc.toJS(), shown);
 }

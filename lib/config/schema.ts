@@ -1,6 +1,12 @@
+import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "./gcp-locations";
+import { namePrefixProblem, TilesShard } from "./name-limits";
+import { GCP_NAME } from "../shared/names";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
+import { regionCode } from "../shared/names";
+import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
 
 // One schema for the whole deployment. Every object is strict so that a typo
 // ("maxRps" for "maxRatePerEndpoint") is an error rather than a silent default.
@@ -18,8 +24,8 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-/** GCP resource-name shape (RFC 1035 label), used for most names. */
-const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** GCP resource-name shape (RFC 1035 label), used for most names: the same check ResourceNames applies. */
+const RFC1035 = GCP_NAME;
 
 // https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -42,11 +48,15 @@ const projectId = z.string().superRefine((id, ctx) => {
   }
 });
 
+const PROJECT_NUMBER_HINT = 'the numeric project number, e.g. "123456789012" (gcloud projects describe <project id> --format="value(projectNumber)")';
+
 // YAML reads 123456789012 as a number; accept both and keep a string.
 const projectNumber = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], {
+    error: (issue) => (issue.input === undefined ? `required: ${PROJECT_NUMBER_HINT}` : `must be ${PROJECT_NUMBER_HINT}`),
+  })
   .transform(String)
-  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: "must be the numeric project number (digits only), e.g. \"123456789012\"" }));
+  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
 
 const dnsDomain = z.string().superRefine((domain, ctx) => {
   if (!domain.endsWith(".")) {
@@ -94,9 +104,9 @@ const gkeShape = {
   minNodesPerZone: z.number().int().min(0).default(1),
   maxNodesPerZone: z.number().int().min(1).default(3),
   /**
-   * CIDR ranges allowed to reach the control plane's public endpoint (where
-   * Terraform runs the Kubernetes and Helm providers from). Empty: only
-   * private access, from inside the VPC.
+   * CIDR ranges allowed to reach the control plane's public IP endpoint
+   * (kubectl). Empty: no public IP endpoint, only private access from the
+   * VPC. Terraform's providers use the IAM-authorized DNS endpoint instead.
    */
   masterAuthorizedNetworks: z.array(strict({ cidr, name: z.string().min(1) })).default([]),
 };
@@ -118,11 +128,6 @@ function optionalShape<T extends { [key: string]: z.ZodDefault<z.ZodType> }>(sha
   const optional = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.removeDefault().optional()]));
   return strict(optional as { [K in keyof T]: z.ZodOptional<ReturnType<T[K]["removeDefault"]>> });
 }
-
-/** PEM certificates, concatenated. */
-const pemChain = z.string().regex(/^\s*(-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\s*)+$/, {
-  error: "must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
-});
 
 /** A Tink keyset encrypted with a KMS key, in Tink's JSON format (`tinkey create-keyset --out-format json --master-key-uri gcp-kms://...`). */
 const encryptedTinkKeyset = z.string().refine(
@@ -223,18 +228,15 @@ const regionalSchema = strict({
     issuers: fulcioIssuersSchema.default([]),
     /** Whether Fulcio accepts tokens of the deployment's Dex (`https://<dex host>/auth`, type email). @default true */
     acceptDex: z.boolean().default(true),
-    /**
-     * PEM chain (intermediate first, root last) of each region's KMS
-     * intermediate, by region (ca "kms"): public certificates, signed offline
-     * once the region's key exists. Until it is set, the region's Fulcio
-     * release is not installed.
-     */
-    certificateChains: z.record(z.string().regex(REGION), pemChain).default({}),
+    // The certificate chains live in `trust` (trust.regions.<region>.fulcioChain), the one place of the trust root.
   }).prefault({}),
   tsa: strict({
-    /** PEM chain (signing certificate first) of each region's timestamp key, by region. Until it is set, the region's TSA release is not installed. */
-    certificateChains: z.record(z.string().regex(REGION), pemChain).default({}),
-    /** Each region's Tink keyset, encrypted with the region's TSA key-encryption key (Tink JSON), by region (signer "tink"). */
+    /**
+     * Each region's Tink signing keyset, encrypted with the region's TSA
+     * key-encryption key (Tink JSON), by region (the "tink" signer). A
+     * private key, wrapped: never trust material, so not in `trust`. The
+     * signing certificate chain is trust.regions.<region>.tsaChain.
+     */
     encryptedKeysets: z.record(z.string().regex(REGION), encryptedTinkKeyset).default({}),
   }).prefault({}),
   dex: strict({
@@ -270,6 +272,14 @@ const monitoringSchema = strict({
   notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/[^/]+$/, { error: "must be a notification channel id: projects/<project>/notificationChannels/<id>" })).default([]),
   uptimeChecks: z.boolean().default(true),
   alerts: z.boolean().default(true),
+  /**
+   * Enable the alerts on what the public services answer: uptime, SLO burn
+   * rate, certificate expiry and stale Dex keys. Until the workloads serve
+   * and the certificates are active they would fail and page, so a new
+   * deployment keeps them created but disabled; set true once every public
+   * host answers (docs/prerequisites.md). @default false
+   */
+  serviceAlerts: z.boolean().default(false),
 });
 
 /** Sha256-pinned container image reference. */
@@ -298,11 +308,11 @@ const dexJwksSchema = strict({
 });
 
 const featuresSchema = strict({
-  /** Rekor (v1, on Trillian). */
+  /** Rekor (v1, on Trillian), in one region (services.rekor.region). */
   rekor: z.boolean().default(true),
   /** The CT log (on Trillian). */
   ctlog: z.boolean().default(true),
-  /** TUF repository buckets and signing key. */
+  /** The TUF repository of the instance: one, in the global stack (services.tuf). */
   tuf: z.boolean().default(true),
   /** Rekor v2 on Tessera (Spanner and a public tile bucket). */
   rekorTiles: z.boolean().default(false),
@@ -318,6 +328,16 @@ const projectSettingsShape = {
   }).prefault({}),
   /** OS Login for every VM of the project. */
   osLogin: strict({ enabled: z.boolean().default(true), twoFactor: z.boolean().default(false) }).prefault({}),
+  /**
+   * Let the project grant allUsers read on the buckets that must be public
+   * (TUF, tiles, the merged Dex key set) although its organisation enforces
+   * public access prevention or domain-restricted sharing: the primary
+   * region's stack sets project-level organisation policies that lift both
+   * for this project. Needs roles/orgpolicy.policyAdmin on the organisation;
+   * otherwise an administrator sets the exemption beforehand
+   * (docs/prerequisites.md). @default false
+   */
+  orgPolicyExemption: z.boolean().default(false),
   /** Project role bindings for named groups, e.g. { role: "roles/viewer", members: ["group:..."] }. */
   roleBindings: z.array(strict({ role: z.string().regex(/^(roles|projects\/[^/]+\/roles)\/[A-Za-z0-9_.]+$/, { error: 'must be a role such as "roles/viewer"' }), members: z.array(iamMember).min(1) })).default([]),
 };
@@ -463,44 +483,150 @@ const cloudArmorSchema = strict({
   });
 });
 
-const dnsOwnershipSchema = strict({
-  /**
-   * Which stack owns the service's A record: the regional stack of the primary
-   * region ("regional") or the global stack ("global"). @default "regional"
-   */
-  owner: z.enum(["regional", "global"], { error: 'must be "regional" or "global"' }).default("regional"),
-  /**
-   * Gradual hand-off: share of DNS answers (0 < w < 1) that point at the global
-   * load balancer, the rest at the primary region. Only with owner "global".
-   */
-  globalWeight: z
-    .number()
-    .gt(0, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the owner" })
-    .lt(1, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the global load balancer" })
-    .optional(),
-  /**
-   * Whether the new owner adopts an existing record with an `import` block.
-   * @default true for owner "global" (a migration), false for "regional" (a new deployment)
-   */
-  adoptExisting: z.boolean().optional(),
-  /** @default 60 */
-  ttl: z.number().int().min(30).max(86400).default(60),
-});
-
-function serviceSchema(id: PublicServiceId) {
-  const spec = PUBLIC_SERVICES[id];
+function dnsOwnershipSchema(defaultOwner: "regional" | "global") {
   return strict({
-    /** Host label under dns.domain. */
-    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default(spec.defaultSubdomain),
-    /** Whether the global stack fronts this service with a global load balancer. @default true */
-    exposeGlobally: z.boolean().default(true),
-    /** Backend capacity per NEG endpoint (pod), in requests per second. @default 100 */
-    maxRatePerEndpoint: z.number().positive().default(100),
-    dns: dnsOwnershipSchema.prefault({}),
-    cloudArmor: cloudArmorSchema.prefault({}),
+    /**
+     * Which stack owns the service's A record: the regional stack that serves
+     * the host (the primary region, or the one region of a single-region
+     * service) ("regional") or the global stack ("global").
+     * @default "regional"; "global" for services only the global stack serves (tuf)
+     */
+    owner: z.enum(["regional", "global"], { error: 'must be "regional" or "global"' }).default(defaultOwner),
+    /**
+     * Gradual hand-off: share of DNS answers (0 < w < 1) that point at the global
+     * load balancer, the rest at the regional owner. Only with owner "global".
+     */
+    globalWeight: z
+      .number()
+      .gt(0, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the owner" })
+      .lt(1, { error: "must be between 0 and 1 (exclusive); omit it to send everything to the global load balancer" })
+      .optional(),
+    /**
+     * Whether the new owner adopts an existing record with an `import` block.
+     * @default true for owner "global" (a migration), false for "regional" (a new deployment) and for tuf (never regional)
+     */
+    adoptExisting: z.boolean().optional(),
+    /** @default 60 */
+    ttl: z.number().int().min(30).max(86400).default(60),
   });
 }
 
+/** Cloud Storage multi-regions a global bucket service may live in, and the Cloud KMS multi-region next to each. */
+export const MULTI_REGION_KMS_LOCATIONS: { readonly [location: string]: string } = { US: "us", EU: "europe", ASIA: "asia" };
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const timestamp = z.string().regex(RFC3339, { error: 'must be an RFC 3339 time such as "2026-01-01T00:00:00Z"' });
+
+/** A frozen log (docs/migration-runbook.md, R1): public data only. */
+const frozenLogSchema = strict({
+  /** Region where the log ran. */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  /** URL the log was served at (for monitors and auditors). */
+  baseUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an https URL such as "https://rekor-europe-west1.example.com"' }),
+  /** SubjectPublicKeyInfo PEM of the log's signing key (`gcloud kms keys versions get-public-key`). */
+  publicKeyPem: z.string().superRefine((pem, ctx) => {
+    try {
+      if (!pem.includes("-----BEGIN PUBLIC KEY-----")) throw new Error("no PUBLIC KEY block");
+      createPublicKey(pem);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"): ${(e as Error).message}` });
+    }
+  }),
+  /** When the log started. */
+  validFrom: timestamp,
+  /** When it was frozen; entries after this time are not trusted. */
+  validUntil: timestamp,
+}).refine((log) => Date.parse(log.validFrom) < Date.parse(log.validUntil), { error: "validFrom must be before validUntil", path: ["validUntil"] });
+
+/** One public service's settings, whatever its kind; fields a kind does not take are absent. */
+export interface ServiceConfig {
+  /** Host label under dns.domain. */
+  subdomain: string;
+  /** Whether the global stack fronts the service (always true for a bucket service, which has no other way in). */
+  exposeGlobally: boolean;
+  /** Backend capacity per NEG endpoint (NEG services only). */
+  maxRatePerEndpoint?: number;
+  /** The region of a single-region service (unset: the primary region). */
+  region?: string;
+  /** Frozen earlier copies of a single-region service (Rekor v1 logs of other regions). */
+  frozenLogs?: z.output<typeof frozenLogSchema>[];
+  /** Multi-region of a bucket service. */
+  location?: string;
+  dns: z.output<ReturnType<typeof dnsOwnershipSchema>>;
+  cloudArmor: z.output<typeof cloudArmorSchema>;
+}
+
+/** `services.<id>` as written in a file. */
+export interface ServiceConfigInput {
+  subdomain?: string;
+  exposeGlobally?: boolean;
+  maxRatePerEndpoint?: number;
+  region?: string;
+  frozenLogs?: z.input<typeof frozenLogSchema>[];
+  location?: string;
+  dns?: z.input<ReturnType<typeof dnsOwnershipSchema>>;
+  cloudArmor?: z.input<typeof cloudArmorSchema>;
+}
+
+/**
+ * `services.<id>`, shaped by the service's registry entry: every service has
+ * a host, DNS ownership and Cloud Armor; NEG services a capacity and a switch
+ * for the global front end; a single-region service its region; a bucket
+ * service its multi-region. A field the kind does not take is an error.
+ */
+function serviceSchema(id: PublicServiceId): z.ZodType<ServiceConfig, ServiceConfigInput> {
+  const spec = PUBLIC_SERVICES[id];
+  const bucket = spec.backend === "bucket";
+  const shape: { [key: string]: z.ZodType } = {
+    /** Host label under dns.domain. */
+    subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default(spec.defaultSubdomain),
+  };
+  if (bucket) {
+    /** A bucket service exists only behind the global load balancer. @default true */
+    shape.exposeGlobally = z.literal(true, { error: `${spec.title} is served only through the global load balancer: remove exposeGlobally or set it to true` }).default(true);
+  } else {
+    /** Whether the global stack fronts this service with a global load balancer. @default true */
+    shape.exposeGlobally = z.boolean().default(true);
+    /** Backend capacity per NEG endpoint (pod), in requests per second. @default 100 */
+    shape.maxRatePerEndpoint = z.number().positive().default(100);
+  }
+  if (spec.placement === "one-region") {
+    /** The one region that runs the service. @default primaryRegion */
+    shape.region = z
+      .string({
+        error: (issue) =>
+          Array.isArray(issue.input)
+            ? `${spec.title} runs in exactly one region (two would be two diverging copies of one log): give one region, e.g. "${String(issue.input[0])}"`
+            : 'must be a GCP region such as "us-east1"',
+      })
+      .regex(REGION, { error: 'must be a GCP region such as "us-east1"' })
+      .optional();
+  }
+  if (spec.placement === "one-region") {
+    /**
+     * Earlier copies of the service that ran in other regions and are now
+     * frozen (read-only, kept): their keys stay in the trusted root until
+     * their entries no longer need verifying. @default []
+     */
+    shape.frozenLogs = z.array(frozenLogSchema).default([]);
+  }
+  if (bucket) {
+    /** Multi-region of the bucket; the online signing key lives in the matching KMS multi-region. @default "US" */
+    shape.location = z
+      .enum(Object.keys(MULTI_REGION_KMS_LOCATIONS) as [string, ...string[]], { error: `must be a Cloud Storage multi-region: ${Object.keys(MULTI_REGION_KMS_LOCATIONS).join(", ")}` })
+      .default("US");
+  }
+  shape.dns = dnsOwnershipSchema(bucket ? "global" : "regional").prefault({});
+  shape.cloudArmor = cloudArmorSchema.prefault({});
+  return strict(shape) as unknown as z.ZodType<ServiceConfig, ServiceConfigInput>;
+}
+
+/** One `services.<id>` per registry entry. */
+const servicesSchema = strict(
+  Object.fromEntries(PUBLIC_SERVICE_IDS.map((id) => [id, serviceSchema(id).prefault({})])) as {
+    [K in PublicServiceId]: z.ZodPrefault<z.ZodType<ServiceConfig, ServiceConfigInput>>;
+  },
+);
 
 function tilesLogSchema(kind: "rekor" | "ctlog") {
   return strict({
@@ -510,6 +636,14 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).optional(),
     /** Region that runs the log's single sequencer. @default primaryRegion */
     region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+    /**
+     * Several regions that each run a shard of their own (own sequencer, key
+     * and host `<subdomain>-<region code>`), with `subdomain` as the one write
+     * host over all of them. Excludes `region`. @default [region]
+     */
+    regions: z.array(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' })).min(1).optional(),
+    /** Public key (PEM) of each region's shard, for the trusted root; the private key stays out of Terraform. */
+    publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
     /** Spanner capacity: 100 to 900 in steps of 100, or a multiple of 1000. @default 100 */
     processingUnits: z.number().int().refine((n) => (n >= 100 && n <= 900 && n % 100 === 0) || (n >= 1000 && n % 1000 === 0), {
       error: "Spanner takes 100 to 900 processing units in steps of 100, or a multiple of 1000",
@@ -518,10 +652,11 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     maxRatePerEndpoint: z.number().positive().default(100),
     cloudArmor: cloudArmorSchema.prefault({}),
     /**
-     * Rekor v2 only: the log's Tink signing keyset, encrypted with the log's
-     * key-encryption key (Tink JSON). Until it is set, the log's release is not installed.
+     * Rekor v2 only: each shard's Tink signing keyset, encrypted with the
+     * shard's key-encryption key (Tink JSON), by shard region (like
+     * publicKeys). Until a region's is set, its shard's release is not installed.
      */
-    encryptedKeyset: encryptedTinkKeyset.optional(),
+    encryptedKeysets: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), encryptedTinkKeyset).default({}),
   }).transform((log) => ({ ...log, subdomain: log.subdomain ?? `${kind}-${log.shardName}` }));
 }
 
@@ -530,6 +665,24 @@ const tilesSchema = strict({
   rekor: tilesLogSchema("rekor").prefault({}),
   /** TesseraCT (enabled by features.ctlogTiles). */
   ctlog: tilesLogSchema("ctlog").prefault({}),
+});
+
+const ctlogSchema = strict({
+  /**
+   * `shared`: one CT log, in `region`, that every region's Fulcio submits to;
+   * `perRegion`: one log per region, each with its own key, log id and URL.
+   * @default "shared"
+   */
+  placement: z.enum(["shared", "perRegion"], { error: 'must be "shared" or "perRegion"' }).default("shared"),
+  /** Region of the shared log. @default primaryRegion */
+  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+  /** Host label of the CT logs' public host; each log is served under `/<region>`. @default "ctfe" */
+  subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default("ctfe"),
+  /** Public key (PEM) of each region's CT log, for the trusted root; the private key stays in Secret Manager. */
+  publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
+  /** Capacity per ct_server pod behind the public host, requests per second. @default 100 */
+  maxRatePerEndpoint: z.number().positive().default(100),
+  cloudArmor: cloudArmorSchema.prefault({}),
 });
 
 const backendSchema = z.discriminatedUnion(
@@ -583,11 +736,8 @@ export const sigstoreConfigSchema = strict({
   regions: z.array(regionSchema).min(1, { error: "list at least one region" }),
   /** Region whose stack owns A records in the "regional" phase. @default the first region */
   primaryRegion: z.string().optional(),
-  services: strict({
-    fulcio: serviceSchema("fulcio").prefault({}),
-    tsa: serviceSchema("tsa").prefault({}),
-    dex: serviceSchema("dex").prefault({}),
-  }).prefault({}),
+  /** Public services, one entry per service of the registry (lib/shared/services.ts). */
+  services: servicesSchema.prefault({}),
   /** Optional Sigstore services (Fulcio, the TSA and Dex always run). */
   features: featuresSchema.prefault({}),
   /** Alert routing and switches, for regional and global alerts. */
@@ -596,10 +746,26 @@ export const sigstoreConfigSchema = strict({
   dexJwks: dexJwksSchema.prefault({}),
   /** Tile-based transparency logs (Tessera), when enabled in `features`. */
   tiles: tilesSchema.prefault({}),
+  /** Placement of the CT log (on Trillian), when `features.ctlog` is on. */
+  ctlog: ctlogSchema.prefault({}),
+  /** The public half of the trust root: root certificates, ceremony-signed chains, validity. See docs/trust-root.md. */
+  trust: trustSchema.prefault({}),
   /** Settings of every regional stack; `regions[]` may override network, gke and database. */
   regional: regionalSchema.prefault({}),
   logging: loggingSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
+  /**
+   * Regions missing from the library's list of Google Cloud regions
+   * (lib/config/gcp-locations.ts), with their zone letters, e.g.
+   * { "xx-newregion1": ["a", "b", "c"] }. @default {}
+   */
+  additionalLocations: z
+    .record(
+      z.string().regex(REGION, { error: 'must be a GCP region name such as "us-east1"' }),
+      z.array(z.string().regex(/^[a-z]$/, { error: 'must be a zone letter, e.g. "a" for "<region>-a"' })).min(1),
+      { error: (issue) => (issue.code === "invalid_key" ? `"${String(issue.input)}" is not a GCP region name such as "us-east1"` : undefined) },
+    )
+    .default({}),
 }).superRefine((config, ctx) => {
   // Cross-field rules; they only run once every field has the right shape.
   const firstIndexOfRegion = new Map<string, number>();
@@ -610,10 +776,26 @@ export const sigstoreConfigSchema = strict({
     } else {
       firstIndexOfRegion.set(r.region, i);
     }
+    const known = zonesOf(r.region, config.additionalLocations);
+    if (!known) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", i, "region"],
+        message:
+          `"${r.region}" is not a Google Cloud region (list of ${GCP_LOCATIONS_DATE}); did you mean ${similarRegions(r.region, config.additionalLocations).map((x) => `"${x}"`).join(", ")}? ` +
+          `A region newer than the list goes under additionalLocations with its zone letters`,
+      });
+    }
     const seenZones = new Set<string>();
     r.zones.forEach((zone, j) => {
       const m = ZONE.exec(zone);
-      if (!m || m[1] !== r.region) {
+      if (known && m && m[1] === r.region && !known.includes(zone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "zones", j],
+          message: `region "${r.region}" has no zone "${zone}"; its zones are ${known.join(", ")}`,
+        });
+      } else if (!m || m[1] !== r.region) {
         ctx.addIssue({
           code: "custom",
           path: ["regions", i, "zones", j],
@@ -650,14 +832,31 @@ export const sigstoreConfigSchema = strict({
       }),
     );
   });
-  for (const [section, field] of [["fulcio", "certificateChains"], ["tsa", "certificateChains"], ["tsa", "encryptedKeysets"]] as const) {
-    const byRegion = (config.regional[section] as Record<string, Record<string, string>>)[field];
-    for (const region of Object.keys(byRegion)) {
-      if (!firstIndexOfRegion.has(region)) {
-        ctx.addIssue({ code: "custom", path: ["regional", section, field, region], message: `"${region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
-      }
+  for (const region of Object.keys(config.regional.tsa.encryptedKeysets)) {
+    if (!firstIndexOfRegion.has(region)) {
+      ctx.addIssue({ code: "custom", path: ["regional", "tsa", "encryptedKeysets", region], message: `"${region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
     }
   }
+  for (const kind of ["rekor", "ctlog"] as const) {
+    // As tilesShardRegions (lib/shared/log-placement.ts) decides.
+    const log = config.tiles[kind];
+    const enabled = config.features[kind === "rekor" ? "rekorTiles" : "ctlogTiles"];
+    const shards = enabled ? (log.regions ?? [log.region ?? config.primaryRegion ?? config.regions[0].region]) : [];
+    for (const region of Object.keys(config.tiles[kind].encryptedKeysets)) {
+      const path = ["tiles", kind, "encryptedKeysets", region];
+      if (kind === "ctlog") ctx.addIssue({ code: "custom", path, message: "TesseraCT signs with keys in Secret Manager, not a Tink keyset: remove tiles.ctlog.encryptedKeysets" });
+      else if (!shards.includes(region)) ctx.addIssue({ code: "custom", path, message: `"${region}" runs no shard of tiles.rekor (shard regions: ${shards.join(", ") || "none"})` });
+    }
+  }
+  // Names derived from namePrefix and each region must fit GCP's limits.
+  config.regions.forEach((r, i) => {
+    if (!zonesOf(r.region, config.additionalLocations)) return;
+    const tiles: TilesShard[] = (["rekor", "ctlog"] as const)
+      .filter((kind) => config.features[kind === "rekor" ? "rekorTiles" : "ctlogTiles"] && (config.tiles[kind].region ?? config.primaryRegion ?? config.regions[0].region) === r.region)
+      .map((kind) => ({ kind, shard: config.tiles[kind].shardName }));
+    const problem = namePrefixProblem(config.namePrefix, config.project.id, r.region, tiles);
+    if (problem) ctx.addIssue({ code: "custom", path: ["namePrefix"], message: `${problem} (regions[${i}])` });
+  });
   if (config.primaryRegion !== undefined && !firstIndexOfRegion.has(config.primaryRegion)) {
     ctx.addIssue({
       code: "custom",
@@ -667,6 +866,31 @@ export const sigstoreConfigSchema = strict({
   }
   for (const id of PUBLIC_SERVICE_IDS) {
     const service = config.services[id];
+    const spec = PUBLIC_SERVICES[id];
+    if (spec.backend === "bucket" && service.dns.owner !== "global") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "owner"],
+        message: `${spec.title} is served only by the global stack (a bucket behind the global load balancer), so the global stack owns its A record: set services.${id}.dns.owner to "global" or remove it`,
+      });
+    }
+    if (spec.placement === "one-region" && service.region !== undefined && !firstIndexOfRegion.has(service.region)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "region"],
+        message: `"${service.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")}); ${spec.title} runs in exactly one of them`,
+      });
+    }
+    (service.frozenLogs ?? []).forEach((log, i) => {
+      const live = service.region ?? config.primaryRegion ?? config.regions[0]?.region;
+      if (config.features[spec.feature ?? "rekor"] && log.region === live) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", id, "frozenLogs", i, "region"],
+          message: `${log.region} runs the live ${spec.title} log (services.${id}.region); a frozen log is one of another region`,
+        });
+      }
+    });
     if (service.dns.owner === "global" && !service.exposeGlobally) {
       ctx.addIssue({
         code: "custom",
@@ -688,9 +912,19 @@ export const sigstoreConfigSchema = strict({
         message: 'a weighted hand-off is owned by the global stack: set dns.owner to "global", or remove globalWeight',
       });
     }
+    if (service.dns.globalWeight !== undefined && spec.backend === "bucket") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", id, "dns", "globalWeight"],
+        message: `${spec.title} has no regional address to share answers with: remove globalWeight`,
+      });
+    }
   }
   const hostnames = new Map<string, string>();
   for (const id of PUBLIC_SERVICE_IDS) {
+    // A switched-off service has no host.
+    const flag = PUBLIC_SERVICES[id].feature;
+    if (flag !== undefined && !config.features[flag]) continue;
     const other = hostnames.get(config.services[id].subdomain);
     if (other) {
       ctx.addIssue({ code: "custom", path: ["services", id, "subdomain"], message: `subdomain "${config.services[id].subdomain}" is already used by ${other}` });
@@ -706,16 +940,72 @@ export const sigstoreConfigSchema = strict({
     if (log.region !== undefined && !firstIndexOfRegion.has(log.region)) {
       ctx.addIssue({ code: "custom", path: ["tiles", kind, "region"], message: `"${log.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
     }
+    if (log.region !== undefined && log.regions !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: "set either region (one shard) or regions (a shard in each), not both" });
+    }
+    if ((log.regions ?? []).length > 1) {
+      // Each shard has its own host next to the write host (lib/shared/log-placement.ts).
+      for (const r of new Set(log.regions)) {
+        const label = `${log.subdomain}-${regionCode(r)}`;
+        const owner = hostnames.get(label);
+        if (owner) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions"], message: `the shard host "${label}" is already used by ${owner}; change tiles.${kind}.subdomain` });
+        hostnames.set(label, `tiles.${kind} shard in ${r}`);
+      }
+    }
+    (log.regions ?? []).forEach((r, i) => {
+      if (!firstIndexOfRegion.has(r)) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions", i], message: `"${r}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+      else if (log.regions!.indexOf(r) !== i) ctx.addIssue({ code: "custom", path: ["tiles", kind, "regions", i], message: `"${r}" is listed twice; a region runs at most one shard of a log` });
+    });
   }
+  const ctlog = config.ctlog;
+  if (ctlog.region !== undefined && !firstIndexOfRegion.has(ctlog.region)) {
+    ctx.addIssue({ code: "custom", path: ["ctlog", "region"], message: `"${ctlog.region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+  }
+  if (ctlog.region !== undefined && ctlog.placement === "perRegion") {
+    ctx.addIssue({ code: "custom", path: ["ctlog", "region"], message: 'placement "perRegion" runs a CT log in every region: remove region, or use placement "shared"' });
+  }
+  if (config.features.ctlog) {
+    const other = hostnames.get(ctlog.subdomain);
+    if (other) ctx.addIssue({ code: "custom", path: ["ctlog", "subdomain"], message: `subdomain "${ctlog.subdomain}" is already used by ${other}` });
+    hostnames.set(ctlog.subdomain, "ctlog");
+  }
+  // Never one key in two logs: a key configured for two logs would make them one identity with two trees.
+  const keyOwners = new Map<string, string>();
+  const logKeys: [string, (string | number)[], string][] = [
+    ...Object.entries(ctlog.publicKeys).map(([r, pem]): [string, (string | number)[], string] => [`ctlog.publicKeys.${r}`, ["ctlog", "publicKeys", r], pem]),
+    ...(["rekor", "ctlog"] as const).flatMap((kind) =>
+      Object.entries(config.tiles[kind].publicKeys).map(([r, pem]): [string, (string | number)[], string] => [`tiles.${kind}.publicKeys.${r}`, ["tiles", kind, "publicKeys", r], pem]),
+    ),
+  ];
+  for (const [name, path, pem] of logKeys) {
+    const region = path[path.length - 1] as string;
+    if (!firstIndexOfRegion.has(region)) {
+      ctx.addIssue({ code: "custom", path, message: `"${region}" is not one of the configured regions (${[...firstIndexOfRegion.keys()].join(", ")})` });
+    }
+    const der = spkiFingerprint(pem);
+    if (der === undefined) continue;
+    const first = keyOwners.get(der);
+    if (first) ctx.addIssue({ code: "custom", path, message: `is the same key as ${first}: every log needs its own key (one key in two trees makes two logs indistinguishable)` });
+    else keyOwners.set(der, name);
+  }
+  validateTrust({ trust: config.trust, regions: [...firstIndexOfRegion.keys()], fulcioCa: config.regional.fulcio.ca }, ctx);
 });
+
+/** Base64 DER of a public key, to compare keys whatever their PEM layout; undefined when it does not parse. */
+function spkiFingerprint(pem: string): string | undefined {
+  try {
+    return createPublicKey(pem).export({ type: "spki", format: "der" }).toString("base64");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Configuration as written in a file: optional fields may be omitted. */
 export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
 /** Configuration after validation, with every default filled in. */
 export type SigstoreConfig = z.output<typeof sigstoreConfigSchema>;
 export type RegionConfig = SigstoreConfig["regions"][number];
-export type ServiceConfig = SigstoreConfig["services"][PublicServiceId];
-export type CloudArmorConfig = ServiceConfig["cloudArmor"];
+export type CloudArmorConfig = z.output<typeof cloudArmorSchema>;
 export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];
 export type BackendConfig = SigstoreConfig["backend"];
 export type LoggingConfig = SigstoreConfig["logging"];
@@ -730,3 +1020,5 @@ export type DexJwksConfig = SigstoreConfig["dexJwks"];
 export type TilesLogConfig = SigstoreConfig["tiles"]["rekor"];
 export type FulcioIssuerConfig = RegionalSettings["fulcio"]["issuers"][number];
 export type DexConnectorConfig = RegionalSettings["dex"]["connectors"][number];
+export type CtLogConfig = SigstoreConfig["ctlog"];
+export type { TrustConfig } from "./trust-schema";

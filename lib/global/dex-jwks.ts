@@ -5,13 +5,16 @@ import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
+import { DataGoogleStorageProjectServiceAccount } from "@cdktf/provider-google/lib/data-google-storage-project-service-account";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import type { CloudArmorConfig, DexJwksConfig } from "../config/schema";
 import { SecureBucket } from "../shared/bucket";
+import { LogMetricsReady } from "../shared/log-metrics-ready";
 import { grantProjectRole, Grantee, principal } from "../shared/iam";
 import type { ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
@@ -53,10 +56,21 @@ export interface DexJwksAggregationProps {
   readonly notificationChannels: readonly string[];
   /** Create the alert policies. @default true */
   readonly alerts?: boolean;
+  /**
+   * Enable the alert on no successful merge. Before the regions' Dex and
+   * publishers are deployed nothing merges and it would page: the policy
+   * is created disabled until this is true. @default true
+   */
+  readonly serviceAlerts?: boolean;
 }
 
 /** Object the load balancer serves at /auth/keys (a backend bucket maps the path to the object name). */
 export const PUBLISHED_JWKS_OBJECT = "auth/keys";
+
+/** Bucket Cloud Functions (2nd gen) copies a function's source into before Cloud Build reads it. */
+export function gcfSourcesBucket(projectNumber: string, region: string): string {
+  return `gcf-v2-sources-${projectNumber}-${region}`;
+}
 
 /** Object a region's publisher writes. */
 export function incomingJwksObject(region: string): string {
@@ -163,7 +177,12 @@ export class DexJwksAggregation extends Construct {
       repositoryId: names.of("dex-jwks-images"),
       format: "DOCKER",
       description: "Images of the Dex JWKS merger built by Cloud Functions",
-      cleanupPolicies: [{ id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 5 } }],
+      // A KEEP rule alone deletes nothing: DELETE everything, and KEEP (which
+      // wins over DELETE) protects the newest images.
+      cleanupPolicies: [
+        { id: "delete-old", action: "DELETE", condition: { tagState: "ANY", olderThan: "604800s" } },
+        { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 5 } },
+      ],
       cleanupPolicyDryRun: false,
     });
     const buildAccount = new ServiceAccount(this, "build-account", {
@@ -173,26 +192,46 @@ export class DexJwksAggregation extends Construct {
     });
     const builder = principal("build", `serviceAccount:${buildAccount.email}`);
     sources.grantObjectViewer(builder);
-    new ArtifactRegistryRepositoryIamMember(this, "build-pushes-images", {
+    // Cloud Functions copies the source into its own bucket and Cloud Build
+    // fetches it from there as the build account (provider issue 20571:
+    // "Access to bucket gcf-v2-sources-… denied"). That bucket is created by
+    // the service, perhaps after this grant, so the grant names it in a
+    // condition rather than on the bucket: read access to it and nothing else.
+    const functionSources = gcfSourcesBucket(props.projectNumber, region);
+    const readsFunctionSources = new ProjectIamMember(this, "build-reads-function-sources", {
+      project,
+      role: "roles/storage.objectViewer",
+      member: builder.member,
+      condition: {
+        title: "only the function sources bucket",
+        description: `Cloud Build reads the merger's source from ${functionSources}`,
+        // The bucket and its objects; not a longer name that merely starts the same.
+        expression: `resource.name == "projects/_/buckets/${functionSources}" || resource.name.startsWith("projects/_/buckets/${functionSources}/")`,
+      },
+    });
+    const pushesImages = new ArtifactRegistryRepositoryIamMember(this, "build-pushes-images", {
       project,
       location: region,
       repository: repository.name,
       role: "roles/artifactregistry.writer",
       member: builder.member,
     });
-    grantProjectRole(this, "build-writes-logs", { project, role: "roles/logging.logWriter", grantee: builder });
+    const writesLogs = grantProjectRole(this, "build-writes-logs", { project, role: "roles/logging.logWriter", grantee: builder });
 
     // Eventarc delivers Cloud Storage events through Pub/Sub: the storage
     // service agent publishes, the trigger's account invokes the function.
-    const storageAgent = principal("storage-agent", `serviceAccount:service-${props.projectNumber}@gs-project-accounts.iam.gserviceaccount.com`);
-    grantProjectRole(this, "storage-agent-publishes-events", { project, role: "roles/pubsub.publisher", grantee: storageAgent });
+    // The agent is created lazily and IAM rejects a member that does not
+    // exist yet; reading this data source creates it.
+    const storageAgentAccount = new DataGoogleStorageProjectServiceAccount(this, "storage-agent", { project });
+    const storageAgent = principal("storage-agent", storageAgentAccount.member);
+    const agentPublishes = grantProjectRole(this, "storage-agent-publishes-events", { project, role: "roles/pubsub.publisher", grantee: storageAgent });
     const triggerAccount = new ServiceAccount(this, "trigger-account", {
       project,
       accountId: names.serviceAccountId("jwks-trigger"),
       displayName: "Dex JWKS merger trigger",
     });
     const trigger = principal("trigger", `serviceAccount:${triggerAccount.email}`);
-    grantProjectRole(this, "trigger-receives-events", { project, role: "roles/eventarc.eventReceiver", grantee: trigger });
+    const triggerReceives = grantProjectRole(this, "trigger-receives-events", { project, role: "roles/eventarc.eventReceiver", grantee: trigger });
 
     const fn = new Cloudfunctions2Function(this, "function", {
       project,
@@ -229,6 +268,9 @@ export class DexJwksAggregation extends Construct {
         retryPolicy: "RETRY_POLICY_RETRY",
         serviceAccountEmail: triggerAccount.email,
       },
+      // The build and the trigger fail, rather than wait, when a grant they
+      // need is not there yet.
+      dependsOn: [readsFunctionSources, pushesImages, writesLogs, agentPublishes, triggerReceives],
     });
     new CloudRunV2ServiceIamMember(this, "trigger-invokes-function", {
       project,
@@ -271,6 +313,9 @@ export class DexJwksAggregation extends Construct {
       filter: `${resourceFilter} AND jsonPayload.event="${source.logEvents.succeeded}"`,
       metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
     });
+    // Alert policies on metrics created in this apply wait until the
+    // metrics can be used (provider issue 11102).
+    const ready = new LogMetricsReady(this, "metrics-ready", { metrics: [failures, successes] });
     const channels = [...props.notificationChannels];
     new MonitoringAlertPolicy(this, "failures-alert", {
       project,
@@ -298,10 +343,12 @@ export class DexJwksAggregation extends Construct {
         },
       ],
       alertStrategy: { autoClose: "1800s" },
+      dependsOn: [ready.dependable],
     });
     new MonitoringAlertPolicy(this, "stale-alert", {
       project,
       displayName: "Dex JWKS not merged recently",
+      enabled: props.serviceAlerts ?? true,
       combiner: "OR",
       notificationChannels: channels,
       documentation: {
@@ -321,6 +368,7 @@ export class DexJwksAggregation extends Construct {
         },
       ],
       alertStrategy: { autoClose: "1800s" },
+      dependsOn: [ready.dependable],
     });
   }
 }

@@ -4,15 +4,22 @@ import type { RegionalStack } from "../regional/regional-stack";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { fqdnOf, hostOf, ResourceNames } from "../shared/names";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { enabledServiceIds, isExposedGlobally, isServiceEnabled, placementRegionOf } from "../shared/placement";
 import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
-import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
-import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { SigstoreStack, stackLabels, TransparentScope } from "../shared/sigstore-stack";
 import { aggregatesDexKeys } from "../regional/regional-stack";
 import { GLOBAL_APIS, ProjectApis, waitFor } from "../regional/project-apis";
 import { jwksMergerSource } from "../shared/function-packages";
+import { BucketFrontend } from "./bucket-frontend";
 import { DexJwksAggregation } from "./dex-jwks";
 import { ExtraRoute, GlobalFrontend } from "./global-frontend";
 import { TilesFrontend } from "./tiles-frontend";
+import { TILES_LOGS, TilesLogExport } from "../regional/tiles-log";
+import { ctLogHost, tilesShardLabel, tilesWriteLabel } from "../shared/log-placement";
+import { CtLogFrontend } from "./ctlog-frontend";
+import { TrustOutputs } from "./trust-outputs";
+import { TufRepository } from "./tuf-repository";
 import { GlobalUptime } from "./uptime";
 
 export interface GlobalStackProps {
@@ -25,9 +32,16 @@ export interface GlobalStackProps {
 export class GlobalStack extends SigstoreStack {
   static readonly ID = "global";
 
+  /** Load balancers over regional NEGs, per public service the global stack exposes. */
   readonly frontends: { readonly [K in PublicServiceId]?: GlobalFrontend };
+  /** Load balancers over buckets (the TUF repository), per public service. */
+  readonly bucketFrontends: { readonly [K in PublicServiceId]?: BucketFrontend };
+  /** The instance's one TUF repository, when `features.tuf` is on. */
+  readonly tuf?: TufRepository;
   /** Serves every region's Dex keys at /auth/keys, when Dex is global. */
   readonly dexJwks?: DexJwksAggregation;
+  /** The `trust_material` and `instance_urls` outputs, from every region's values. */
+  readonly trust: TrustOutputs;
 
   constructor(scope: Construct, props: GlobalStackProps) {
     const { config } = props;
@@ -58,25 +72,64 @@ export class GlobalStack extends SigstoreStack {
         cloudArmor: config.services.dex.cloudArmor,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
+        serviceAlerts: config.monitoring.serviceAlerts,
       });
     }
 
+    if (isServiceEnabled(config, "tuf")) {
+      this.tuf = new TufRepository(this, "tuf-repository", {
+        project: config.project.id,
+        projectNumber: config.project.number,
+        names,
+        location: config.services.tuf.location,
+        protectionLevel: config.regional.kms.protectionLevel,
+        // The refresh jobs run in the primary region's cluster.
+        kubernetes: { workloadPool: primary.cluster.workloadPool },
+      });
+    }
+    /** What each bucket service serves. */
+    const bucketsOf: { [K in PublicServiceId]?: string } = { tuf: this.tuf?.servingBucketName };
+
+    // Front ends live in their own construct namespace, like the regional endpoints.
+    const services = new TransparentScope(this, "services");
     const frontends: { [K in PublicServiceId]?: GlobalFrontend } = {};
-    for (const id of PUBLIC_SERVICE_IDS) {
+    const bucketFrontends: { [K in PublicServiceId]?: BucketFrontend } = {};
+    for (const id of enabledServiceIds(config)) {
+      if (!isExposedGlobally(config, id)) continue;
       const service = config.services[id];
-      if (!service.exposeGlobally) continue;
+      const spec = PUBLIC_SERVICES[id];
+      const host = hostOf(service.subdomain, config.dns.domain);
+      if (spec.backend === "bucket") {
+        const bucketName = bucketsOf[id];
+        if (!bucketName) throw new Error(`Public service ${id} is served from a bucket, but the global stack has no bucket for it`);
+        bucketFrontends[id] = new BucketFrontend(services, id, {
+          project: config.project.id,
+          names,
+          service: spec,
+          host,
+          managedZone: config.dns.zoneName,
+          bucketName,
+          cloudArmor: service.cloudArmor,
+        });
+        continue;
+      }
+      // Only the regions that run the service publish its NEGs (one for Rekor v1).
+      const serving = props.regions.flatMap((r) => {
+        const endpoint = r.endpoints[id];
+        return endpoint ? [endpoint.exported] : [];
+      });
       const dex = id === "dex";
       // Exactly /auth/keys (a path rule without * is an exact match) comes
       // from the merged key set; discovery and the login flow stay with Dex.
       const extraRoutes: ExtraRoute[] = dex && this.dexJwks ? [{ paths: ["/auth/keys"], service: this.dexJwks.backendBucket.id }] : [];
-      frontends[id] = new GlobalFrontend(this, id, {
+      frontends[id] = new GlobalFrontend(services, id, {
         project: config.project.id,
         names,
-        service: PUBLIC_SERVICES[id],
-        host: hostOf(service.subdomain, config.dns.domain),
+        service: spec,
+        host,
         managedZone: config.dns.zoneName,
-        regions: props.regions.map((r) => r.endpoints[id].exported),
-        maxRatePerEndpoint: service.maxRatePerEndpoint,
+        regions: serving,
+        maxRatePerEndpoint: service.maxRatePerEndpoint!,
         cloudArmor: service.cloudArmor,
         logging: config.logging,
         extraRoutes,
@@ -87,29 +140,73 @@ export class GlobalStack extends SigstoreStack {
       });
     }
     this.frontends = frontends;
+    this.bucketFrontends = bucketFrontends;
+    // The CDN's service agent exists once the project uses Cloud CDN: grant after the backend bucket.
+    if (this.tuf && bucketFrontends.tuf) this.tuf.cdnReader.dependsOn = [bucketFrontends.tuf.backendBucket.fqn];
 
+    // Tiles logs: each shard is served on its own host (reads from its bucket,
+    // writes to its pods); with shards in several regions, one write host in
+    // front of all of them sends each write to a healthy shard near the client.
     for (const kind of ["rekor", "ctlog"] as const) {
-      const host = props.regions.find((r) => r.tilesLogs[kind]);
-      if (!host) continue;
+      const shards = props.regions.filter((r) => r.tilesLogs[kind]);
+      if (shards.length === 0) continue;
       const log = config.tiles[kind];
-      const frontend = new TilesFrontend(this, `${kind}-tiles`, {
+      const serve = (id: string, label: string, exported: TilesLogExport, writers?: TilesLogExport[], namePart?: string) => {
+        const frontend = new TilesFrontend(this, id, {
+          project: config.project.id,
+          names,
+          log: exported,
+          writers,
+          namePart,
+          host: hostOf(label, config.dns.domain),
+          managedZone: config.dns.zoneName,
+          maxRatePerEndpoint: log.maxRatePerEndpoint,
+          cloudArmor: log.cloudArmor,
+          logging: config.logging,
+        });
+        // A new host with no regional history: the global stack simply owns its record.
+        new DnsRecordSet(this, `${id}-a-record`, {
+          project: config.project.id,
+          managedZone: config.dns.zoneName,
+          name: fqdnOf(label, config.dns.domain),
+          type: "A",
+          ttl: 300,
+          rrdatas: [frontend.ipAddress],
+        });
+      };
+      if (shards.length === 1) {
+        serve(`${kind}-tiles`, tilesWriteLabel(config, kind), shards[0].tilesLogs[kind]!.exported);
+        continue;
+      }
+      for (const shard of shards) {
+        serve(`${kind}-tiles-${shard.region}`, tilesShardLabel(config, kind, shard.region), shard.tilesLogs[kind]!.exported);
+      }
+      const exported = shards.map((s) => s.tilesLogs[kind]!.exported);
+      // Reads on the write host are the first shard's; clients read each shard on its own host.
+      serve(`${kind}-tiles`, tilesWriteLabel(config, kind), exported[0], exported, `${TILES_LOGS[kind].chart}-${log.shardName}-write`);
+    }
+
+    // Every CT log on one public host, each under its own path, for Fulcio and monitors.
+    const ctLogs = props.regions.filter((r) => r.ctlog).map((r) => r.ctlog!.exported);
+    if (ctLogs.length > 0) {
+      const ctFrontend = new CtLogFrontend(this, "ctlog", {
         project: config.project.id,
         names,
-        log: host.tilesLogs[kind]!.exported,
-        host: hostOf(log.subdomain, config.dns.domain),
+        logs: ctLogs,
+        host: ctLogHost(config),
         managedZone: config.dns.zoneName,
-        maxRatePerEndpoint: log.maxRatePerEndpoint,
-        cloudArmor: log.cloudArmor,
+        maxRatePerEndpoint: config.ctlog.maxRatePerEndpoint,
+        cloudArmor: config.ctlog.cloudArmor,
         logging: config.logging,
       });
-      // A new host with no regional history: the global stack simply owns its record.
-      new DnsRecordSet(this, `${kind}-tiles-a-record`, {
+      // A new host with no regional history: the global stack owns its record.
+      new DnsRecordSet(this, "ctlog-a-record", {
         project: config.project.id,
         managedZone: config.dns.zoneName,
-        name: fqdnOf(log.subdomain, config.dns.domain),
+        name: fqdnOf(config.ctlog.subdomain, config.dns.domain),
         type: "A",
         ttl: 300,
-        rrdatas: [frontend.ipAddress],
+        rrdatas: [ctFrontend.ipAddress],
       });
     }
 
@@ -119,17 +216,22 @@ export class GlobalStack extends SigstoreStack {
         names,
         notificationChannels: config.monitoring.notificationChannels,
         alerts: config.monitoring.alerts,
-        targets: PUBLIC_SERVICE_IDS.filter((id) => config.services[id].exposeGlobally).map((id) => ({
-          id,
-          title: PUBLIC_SERVICES[id].title,
-          host: hostOf(config.services[id].subdomain, config.dns.domain),
-          path: PUBLIC_SERVICES[id].healthCheckPath,
-        })),
+        serviceAlerts: config.monitoring.serviceAlerts,
+        targets: [
+          ...enabledServiceIds(config).filter((id) => isExposedGlobally(config, id)).map((id) => ({
+            id,
+            title: PUBLIC_SERVICES[id].title,
+            host: hostOf(config.services[id].subdomain, config.dns.domain),
+            path: PUBLIC_SERVICES[id].healthCheckPath,
+          })),
+          // Each CT log through its own path, as monitors read it: its signed tree head.
+          ...ctLogs.map((log) => ({ id: `ctlog-${log.region}`, title: `CT log ${log.prefix}`, host: ctLogHost(config), path: `/${log.prefix}/ct/v1/get-sth` })),
+        ],
       });
     }
 
     for (const plan of planARecords(config)) {
-      const frontend = frontends[plan.service];
+      const frontend = frontends[plan.service] ?? bucketFrontends[plan.service];
       const owned = isOwner(plan, { stack: "global" });
       if (owned && !frontend) {
         throw new Error(`The global stack owns the A record of ${plan.service} but does not expose it`);
@@ -141,7 +243,7 @@ export class GlobalStack extends SigstoreStack {
             ? [{ address: frontend.ipAddress, weight: 1 }]
             : [
                 { address: frontend.ipAddress, weight: plan.globalWeight },
-                { address: primary.endpoints[plan.service].exported.ingressAddress, weight: complementOf(plan.globalWeight) },
+                { address: this.regionalIngressOf(props, plan.service), weight: complementOf(plan.globalWeight) },
               ];
       }
       new ServiceARecord(this, `${plan.service}-a-record`, {
@@ -153,7 +255,16 @@ export class GlobalStack extends SigstoreStack {
         owned: owned ? { adopt: plan.adopt, targets } : undefined,
       });
     }
+    this.trust = new TrustOutputs(this, "trust", { config, regions: props.regions });
     waitFor(this, apisReady);
+  }
+
+  /** The ingress address of the region that answers for a service in the "regional" phase. */
+  private regionalIngressOf(props: GlobalStackProps, id: PublicServiceId): string {
+    const region = placementRegionOf(props.config, id) ?? primaryRegionOf(props.config);
+    const endpoint = props.regions.find((r) => r.region === region)?.endpoints[id];
+    if (!endpoint) throw new Error(`A weighted hand-off of ${id} needs its regional ingress in ${region}, which does not serve it`);
+    return endpoint.exported.ingressAddress;
   }
 }
 

@@ -45,6 +45,12 @@ export interface NegBackendServiceProps {
   readonly securityPolicy: string;
   readonly logging: LoggingConfig;
   readonly tuning?: BackendTuning;
+  /**
+   * Whether the pods' gRPC port terminates TLS itself (the charts'
+   * `server.grpcSvcTLS`). @default false: cleartext HTTP/2, as the pinned
+   * Fulcio and Rekor v2 charts serve it, so the load balancer speaks H2C
+   */
+  readonly grpcTls?: boolean;
 }
 
 /**
@@ -84,7 +90,9 @@ export function addNegBackendService(scope: Construct, props: NegBackendServiceP
     name: names.of(namePart, protocol, "backend"),
     description: `${title} ${protocol.toUpperCase()} NEGs of ${props.groups.map((g) => g.label).join(", ")}`,
     loadBalancingScheme: "EXTERNAL_MANAGED",
-    protocol: protocol === "http" ? "HTTP" : "HTTP2",
+    // HTTP2 would make the load balancer open TLS to a port that speaks
+    // cleartext HTTP/2 and every request would fail; H2C matches the charts.
+    protocol: protocol === "http" ? "HTTP" : props.grpcTls ? "HTTP2" : "H2C",
     timeoutSec: 30,
     connectionDrainingTimeoutSec: 15,
     healthChecks: [healthCheck.id],

@@ -30,6 +30,11 @@ export interface TilesFrontendProps {
   readonly writers?: readonly TilesLogExport[];
   /** Host name without the trailing dot. */
   readonly host: string;
+  /**
+   * Part of every resource name. @default `<chart>-<shard>-<region code>` of
+   * `log`; a write host over several shards needs its own (e.g. `<chart>-<shard>-write`).
+   */
+  readonly namePart?: string;
   readonly managedZone: string;
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. @default 100 */
   readonly maxRatePerEndpoint?: number;
@@ -70,8 +75,8 @@ export class TilesFrontend extends Construct {
       }
     }
     // Per log (kind, shard and region): a shard name may recur in another region as another log.
-    const part = `${spec.chart}-${log.shard}-${regionCode(log.region)}`;
-    const title = `${spec.title} ${log.shard} (${log.region})`;
+    const part = props.namePart ?? `${spec.chart}-${log.shard}-${regionCode(log.region)}`;
+    const title = writers.length > 1 ? `${spec.title} ${log.shard} writes (${writers.map((w) => w.region).join(", ")})` : `${spec.title} ${log.shard} (${log.region})`;
 
     this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
       name: names.of(part, "armor"),

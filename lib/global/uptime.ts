@@ -36,6 +36,12 @@ export interface GlobalUptimeProps {
   readonly notificationChannels: readonly string[];
   /** Alert policies on the checks. @default true */
   readonly alerts?: boolean;
+  /**
+   * Enable those policies. Before the services serve under their host names
+   * with an active certificate they fail and would page, so a new deployment
+   * creates them disabled. @default true
+   */
+  readonly serviceAlerts?: boolean;
   /** @default "60s" */
   readonly period?: UptimeCheckPeriod;
   /** @default every continent: ASIA_PACIFIC, EUROPE, SOUTH_AMERICA, USA */
@@ -104,6 +110,7 @@ export class GlobalUptime extends Construct {
             ].join("\n"),
             conditions: [uptimeFailureCondition(check, period, t.title)],
             autoClose: seconds(30 * MINUTE),
+            enabled: props.serviceAlerts ?? true,
           }),
         );
       }
@@ -146,6 +153,7 @@ export class GlobalUptime extends Construct {
             },
           ],
           autoClose: seconds(DAY),
+          enabled: props.serviceAlerts ?? true,
         }),
       );
     }

@@ -5,7 +5,7 @@ import { IapTunnelInstanceIamMember } from "@cdktf/provider-google/lib/iap-tunne
 import { OsConfigPatchDeployment } from "@cdktf/provider-google/lib/os-config-patch-deployment";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
-import { grantProjectRole, Grantee, principal } from "../shared/iam";
+import { grantIdOf, grantProjectRole, Grantee, principal } from "../shared/iam";
 import { CryptoKey, KeyRing } from "../shared/kms";
 import type { RegionalContext } from "./context";
 
@@ -126,7 +126,7 @@ export class Bastion extends Construct {
 
   /** The bastion's own service account, e.g. to grant it a resource it must read. */
   get serviceAccount(): Grantee {
-    return principal("bastion", `serviceAccount:${this.account.email}`);
+    return principal(grantIdOf(this.account), `serviceAccount:${this.account.email}`);
   }
 
   get instanceName(): string {

@@ -1,6 +1,10 @@
 import { Construct } from "constructs";
+import { dependable, ITerraformDependable, Token } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import { ctLogPrefix } from "../shared/log-placement";
+import { regionCode } from "../shared/names";
+import { TerraformData } from "../shared/terraform-data";
 import type { RegionalContext } from "./context";
 import { addSigningKeySecret } from "./signing-key-secret";
 import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-database";
@@ -14,6 +18,26 @@ export interface CtLogProps {
   readonly workloadPool: string;
   /** The region's Trillian storage, which holds the CT log's trees. */
   readonly database: TrillianDatabase;
+}
+
+/** ct_server's health endpoint on its serving port. */
+export const CTLOG_HEALTH_CHECK_PATH = "/healthz";
+
+/**
+ * What the global CT front end needs to serve one region's log under
+ * `/<prefix>/`. Token attributes are cross-stack references when read from
+ * another stack.
+ */
+export interface CtLogExport {
+  readonly region: string;
+  /** The log's prefix in ct_server's config and in its URL. */
+  readonly prefix: string;
+  /** Zones as configured; the front end makes one backend per zone. */
+  readonly zones: readonly string[];
+  /** Zones the deployed regional stack serves (token list). */
+  readonly servedZones: string[];
+  /** Standalone NEG of ct_server's HTTP port (token). */
+  readonly httpNegName: string;
 }
 
 /**
@@ -44,7 +68,14 @@ export class CtLog extends Construct {
   readonly serviceAccount: WorkloadIdentityServiceAccount;
   /** The Trillian instance the CT log's trees are created on. */
   readonly treeInstance: TrillianMySqlInstance;
+  /** Standalone NEG name for the chart's Service annotation (`neg.http.name`). */
+  readonly negName: string;
+  /** The log's prefix (`/<prefix>/ct/v1/...`): the region whose key signs it. */
+  readonly prefix: string;
   private readonly privateKey: SecretManagerSecret;
+  private readonly published: TerraformData;
+  private readonly publishedZones: string[];
+  private readonly context: RegionalContext;
 
   constructor(scope: Construct, id: string, props: CtLogProps) {
     super(scope, id);
@@ -66,6 +97,38 @@ export class CtLog extends Construct {
     });
 
     this.treeInstance = props.database.ctlogInstance;
+
+    this.context = context;
+    this.prefix = ctLogPrefix(context.region);
+    this.negName = context.names.of("ctlog", regionCode(context.region), "http");
+    // Published for the global front end, which reads it from this stack's state.
+    this.publishedZones = [...context.zones];
+    this.published = new TerraformData(this, "frontend", { http: this.negName, zones: this.publishedZones });
+  }
+
+  /** Makes the published NEG name wait for what creates the NEG (the chart's Service). */
+  publishAfter(...dependencies: ITerraformDependable[]): void {
+    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+  }
+
+  /**
+   * Publishes no served zone: the log's release is not installed in this
+   * region yet, so its NEGs do not exist; the global stack's zone
+   * precondition then stops its plan instead of routing to missing NEGs.
+   */
+  withholdZones(): void {
+    this.publishedZones.splice(0, this.publishedZones.length);
+  }
+
+  /** What `CtLogFrontend` consumes, as cross-stack references. */
+  get exported(): CtLogExport {
+    return {
+      region: this.context.region,
+      prefix: this.prefix,
+      zones: this.context.zones,
+      servedZones: Token.asList(this.published.outputAttribute("zones")),
+      httpNegName: Token.asString(this.published.outputAttribute("http")),
+    };
   }
 
   /** Secret (`projects/<p>/secrets/<id>`) that holds the PEM private key. */

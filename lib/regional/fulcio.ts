@@ -6,6 +6,7 @@ import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { preventDestroy } from "../shared/protection";
 import type { RegionalContext } from "./context";
+import { FULCIO_INTERMEDIATE_LIFETIME } from "./fulcio-root";
 
 /** Where the Fulcio chart runs its server (`namespace.name`, and the server's service account for a release named "fulcio"). */
 export const FULCIO_KUBERNETES = { namespace: "fulcio-system", serviceAccount: "fulcio-server" } as const;
@@ -20,28 +21,34 @@ export interface FulcioProps {
    * `kms`: Fulcio's `kmsca`/`tinkca`, an intermediate key held in Cloud KMS
    * (the chain up to an offline root is supplied to the chart);
    * `privateca`: Fulcio's `googleca`, a Certificate Authority Service pool
-   * with a root CA. @default "kms"
+   * with a subordinate CA signed by the deployment's root (`rootCaId`). @default "kms"
    */
   readonly ca?: FulcioCaMode;
+  /**
+   * Full resource name of the deployment's root CA (`FulcioRootCa.certificateAuthorityId`,
+   * a cross-stack value outside the primary region) that signs this region's
+   * subordinate CA. Required with `privateca`; not allowed with `kms`.
+   */
+  readonly rootCaId?: string;
   /** Protection level of the KMS keys (`kms` mode only). @default "HSM" */
   readonly protectionLevel?: KeyProtectionLevel;
   /**
-   * Subject of the root CA (`privateca` mode only).
-   * @default { organization: <namePrefix>, commonName: "<namePrefix>-fulcio-<region>-root" }
+   * Subject of the region's subordinate CA (`privateca` mode only).
+   * @default { organization: <namePrefix>, commonName: "<namePrefix>-fulcio-<region>-intermediate" }
    */
   readonly caSubject?: { readonly organization: string; readonly commonName: string };
 }
 
 /** Fulcio's certificates live 10 minutes; the pool refuses anything over an hour, which bounds what a misused Fulcio identity could mint. */
 const MAX_LEAF_LIFETIME = "3600s";
-/** Root CA validity: 10 years, as the upstream module. */
-const ROOT_LIFETIME = "315360000s";
 
 /**
  * Fulcio's identity and its certificate authority in one region: a service
  * account bound to the chart's Kubernetes service account, and either KMS keys
  * (an EC P-384 intermediate signing key and a key-encryption key for a Tink
- * keyset) or a Certificate Authority Service pool with a self-signed root.
+ * keyset; the chain up to the offline root comes from configuration) or a
+ * Certificate Authority Service pool with a subordinate CA signed by the
+ * deployment's one root (`FulcioRootCa`, in the primary region).
  * Fulcio gets only the roles it needs, on the keys or the pool themselves.
  */
 export class Fulcio extends Construct {
@@ -51,7 +58,7 @@ export class Fulcio extends Construct {
   private readonly intermediateKey?: CryptoKey;
   private readonly keyEncryptionKey?: CryptoKey;
   private readonly caPool?: PrivatecaCaPool;
-  private readonly rootCa?: PrivatecaCertificateAuthority;
+  private readonly subordinateCa?: PrivatecaCertificateAuthority;
 
   constructor(scope: Construct, id: string, props: FulcioProps) {
     super(scope, id);
@@ -67,6 +74,12 @@ export class Fulcio extends Construct {
     if (!props.workloadPool) throw new Error(`Fulcio needs the cluster's workloadPool (${this.node.path})`);
     if (props.caSubject && this.mode !== "privateca") {
       throw new Error(`Fulcio caSubject applies only to ca "privateca"; a "kms" CA's certificate comes with its chain (${this.node.path})`);
+    }
+    if (this.mode === "privateca" && !props.rootCaId) {
+      throw new Error(`Fulcio with ca "privateca" needs rootCaId, the deployment's root CA (FulcioRootCa) that signs the region's subordinate (${this.node.path})`);
+    }
+    if (this.mode === "kms" && props.rootCaId) {
+      throw new Error(`Fulcio rootCaId applies only to ca "privateca"; a "kms" CA's chain to the offline root comes from configuration (${this.node.path})`);
     }
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
@@ -99,7 +112,7 @@ export class Fulcio extends Construct {
     } else {
       const subject = props.caSubject ?? {
         organization: context.names.prefix,
-        commonName: context.names.of("fulcio", context.region, "root"),
+        commonName: context.names.of("fulcio", context.region, "intermediate"),
       };
       this.caPool = preventDestroy(
         new PrivatecaCaPool(this, "ca-pool", {
@@ -134,21 +147,25 @@ export class Fulcio extends Construct {
           },
         }),
       );
-      this.rootCa = preventDestroy(
-        new PrivatecaCertificateAuthority(this, "root-ca", {
+      // No self-signed root per region: the region's issuing CA is a
+      // subordinate of the deployment's one root, so one trusted root covers
+      // every region.
+      this.subordinateCa = preventDestroy(
+        new PrivatecaCertificateAuthority(this, "intermediate-ca", {
           project: context.project,
           location: context.region,
           pool: this.caPool.name,
-          certificateAuthorityId: context.names.of("fulcio", context.region, "root"),
-          type: "SELF_SIGNED",
-          lifetime: ROOT_LIFETIME,
+          certificateAuthorityId: context.names.of("fulcio", context.region, "intermediate"),
+          type: "SUBORDINATE",
+          subordinateConfig: { certificateAuthority: props.rootCaId },
+          lifetime: FULCIO_INTERMEDIATE_LIFETIME,
           keySpec: { algorithm: "EC_P384_SHA384" },
           config: {
             subjectConfig: { subject: { organization: subject.organization, commonName: subject.commonName } },
             x509Config: {
-              // Path length 0: the root issues Fulcio's leaves directly and can anchor no subordinate CA.
+              // Path length 0: it issues Fulcio's leaves directly and can anchor no further CA.
               caOptions: { isCa: true, zeroMaxIssuerPathLength: true },
-              keyUsage: { baseKeyUsage: { certSign: true, crlSign: true }, extendedKeyUsage: {} },
+              keyUsage: { baseKeyUsage: { certSign: true, crlSign: true }, extendedKeyUsage: { codeSigning: true } },
             },
           },
           deletionProtection: true,
@@ -182,9 +199,25 @@ export class Fulcio extends Construct {
     return this.requirePrivateCa(this.caPool, "caPoolId").id;
   }
 
-  /** Full resource id of the root CA (`privateca` mode). */
+  /** Full resource id of the region's subordinate CA (`privateca` mode). */
   get certificateAuthorityId(): string {
-    return this.requirePrivateCa(this.rootCa, "certificateAuthorityId").id;
+    return this.requirePrivateCa(this.subordinateCa, "certificateAuthorityId").id;
+  }
+
+  /**
+   * The subordinate CA's chain, its own certificate first and the root last
+   * (`pem_ca_certificates`), known once the CA is active (`privateca` mode).
+   */
+  get caChainPem(): string[] {
+    return this.requirePrivateCa(this.subordinateCa, "caChainPem").pemCaCertificates;
+  }
+
+  /**
+   * Public key (SPKI PEM) of the intermediate key's first version (`kms`
+   * mode): what the operator certifies with the offline root.
+   */
+  get intermediatePublicKeyPem(): string {
+    return this.requireKms(this.intermediateKey, "intermediatePublicKeyPem").publicKeyPem();
   }
 
   private requireKms<T>(value: T | undefined, what: string): T {

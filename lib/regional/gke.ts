@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
@@ -7,7 +7,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { GkeSettings } from "../config/schema";
-import { grantProjectRole, Grantee, principal } from "../shared/iam";
+import { grantIdOf, grantProjectRole, Grantee, principal } from "../shared/iam";
 import type { RegionalContext } from "./context";
 
 /** What nodes need and nothing more: write logs and metrics, read metric descriptors. */
@@ -44,9 +44,13 @@ export interface GkeClusterProps {
  * managed Prometheus, and one autoscaled node pool over the configured zones
  * running as a dedicated least-privilege service account.
  *
- * With no `masterAuthorizedNetworks` the control plane has no public endpoint
- * at all: `endpoint` is the private one, and Terraform (the Kubernetes and
- * Helm providers) must run from inside the VPC, e.g. through the bastion.
+ * Terraform's Kubernetes and Helm providers reach the control plane through
+ * its DNS-based endpoint, authorized by IAM (`container.clusters.connect`)
+ * and Kubernetes RBAC rather than by source address, so a plan can run from
+ * anywhere that reaches Google APIs (CI included) with no network allow-list.
+ * The IP endpoints stay as configured: with no `masterAuthorizedNetworks`
+ * there is no public IP endpoint at all, only the private one (kubectl from
+ * the VPC, e.g. the bastion).
  */
 export class GkeCluster extends Construct {
   readonly cluster: ContainerCluster;
@@ -63,7 +67,7 @@ export class GkeCluster extends Construct {
     if (settings.minNodesPerZone > settings.maxNodesPerZone) {
       throw new Error(`${this.node.path}: minNodesPerZone (${settings.minNodesPerZone}) is above maxNodesPerZone (${settings.maxNodesPerZone})`);
     }
-    // No authorized network: nobody outside the VPC may reach the control plane.
+    // No authorized network: nobody outside the VPC may reach the IP endpoints.
     this.publicEndpoint = settings.masterAuthorizedNetworks.length > 0;
 
     this.nodeAccount = new ServiceAccount(this, "node-account", {
@@ -106,6 +110,8 @@ export class GkeCluster extends Construct {
         gcpPublicCidrsAccessEnabled: false,
         cidrBlocks: settings.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
       },
+      // IAM-authorized endpoint for the providers (see the class comment).
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       enableLegacyAbac: false,
       enableShieldedNodes: true,
@@ -114,7 +120,10 @@ export class GkeCluster extends Construct {
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
       monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
-      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      // Configuration auditing only: GKE shut down the standard workload
+      // vulnerability tier on 2025-07-31 and deprecated the advanced one, and a
+      // deprecated tier cannot be enabled (image scanning is Artifact Analysis's job).
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: "06:00" } },
       addonsConfig: { httpLoadBalancing: { disabled: false }, horizontalPodAutoscaling: { disabled: false } },
       // The Secret Manager CSI driver: Dex's connector secrets (and log keys) reach pods
@@ -143,8 +152,12 @@ export class GkeCluster extends Construct {
       },
     });
 
+    new TerraformOutput(this, "dns-endpoint", {
+      description: `DNS-based control plane endpoint of ${props.clusterName}, authorized by IAM; the Kubernetes and Helm providers use it (kubectl: gcloud container clusters get-credentials --dns-endpoint)`,
+      value: this.dnsEndpoint,
+    });
     new TerraformOutput(this, "endpoint", {
-      description: `Control plane endpoint of ${props.clusterName} (${this.publicEndpoint ? "public, for the authorized networks" : "private, reachable from the VPC only"}), for the Kubernetes and Helm providers and kubectl`,
+      description: `Control plane endpoint of ${props.clusterName} (${this.publicEndpoint ? "public, for the authorized networks" : "private, reachable from the VPC only"}), for kubectl; Terraform uses the DNS endpoint`,
       value: this.endpoint,
     });
     new TerraformOutput(this, "ca-certificate", {
@@ -166,6 +179,14 @@ export class GkeCluster extends Construct {
     return this.publicEndpoint ? this.cluster.endpoint : this.cluster.privateClusterConfig.privateEndpoint;
   }
 
+  /**
+   * Host name of the DNS-based control plane endpoint, reachable from
+   * wherever Google APIs are, with IAM deciding who may connect.
+   */
+  get dnsEndpoint(): string {
+    return this.cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
+  }
+
   /** Base64 PEM of the cluster CA. */
   get caCertificate(): string {
     return this.cluster.masterAuth.clusterCaCertificate;
@@ -177,19 +198,19 @@ export class GkeCluster extends Construct {
   }
 
   get nodeServiceAccount(): Grantee {
-    return principal("gke-node", `serviceAccount:${this.nodeAccount.email}`);
+    return principal(grantIdOf(this.nodeAccount), `serviceAccount:${this.nodeAccount.email}`);
   }
 
   /**
-   * Kubernetes and Helm providers pointed at this cluster, authenticated with
-   * the deploying identity's short-lived access token (no kubeconfig, no
-   * client certificate).
+   * Kubernetes and Helm providers pointed at this cluster's DNS-based
+   * endpoint, authenticated with the deploying identity's short-lived access
+   * token (no kubeconfig, no client certificate). The endpoint's certificate
+   * is a publicly trusted one, not the cluster CA's, so no CA is pinned.
    */
   configureKubernetesProviders(scope: Construct): { kubernetes: KubernetesProvider; helm: HelmProvider } {
     const client = new DataGoogleClientConfig(scope, "client-config");
     const connection = {
-      host: `https://${this.endpoint}`,
-      clusterCaCertificate: Fn.base64decode(this.caCertificate),
+      host: `https://${this.dnsEndpoint}`,
       token: client.accessToken,
     };
     const kubernetes = new KubernetesProvider(scope, "kubernetes", connection);

@@ -1,10 +1,12 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { MonitoringCustomService } from "@cdktf/provider-google/lib/monitoring-custom-service";
 import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashboard";
 import { MonitoringSlo, MonitoringSloConfig } from "@cdktf/provider-google/lib/monitoring-slo";
 import type { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
+import { LogMetricsReady } from "../shared/log-metrics-ready";
 import type { ResourceNames } from "../shared/names";
 import type { RegionalContext } from "./context";
 import { chart, dashboardJson, incidents, Series, text, Widget } from "./monitoring/dashboard";
@@ -64,6 +66,12 @@ export interface RegionalMonitoringProps {
   readonly uptimeChecks?: boolean;
   /** Alert policies (log metrics, SLOs and the dashboard exist either way). @default true */
   readonly alerts?: boolean;
+  /**
+   * Enable the uptime and SLO burn-rate policies. Before the services are
+   * deployed and serve they fail and would page, so a new deployment creates
+   * them disabled. @default true
+   */
+  readonly serviceAlerts?: boolean;
   /** Public services served by this region. */
   readonly services: readonly MonitoredService[];
   /** Name of the region's GKE cluster (a regional cluster, located in `context.region`). */
@@ -121,6 +129,7 @@ export class RegionalMonitoring extends Construct {
   /** The project-wide pod event metrics, created by the primary region's monitoring. */
   private readonly eventMetrics: LoggingMetric[] = [];
   private readonly eventMetricTypes: { readonly [E in PodEvent]: string };
+  private metricsReady?: ITerraformDependable;
   private readonly props: RegionalMonitoringProps;
   private readonly target: AlertTarget;
   private readonly alertsOn: boolean;
@@ -174,6 +183,12 @@ export class RegionalMonitoring extends Construct {
       }
     }
     this.eventMetricTypes = eventMetricTypes;
+    // Policies on metrics created in this apply wait until the metrics can be
+    // used (provider issue 11102). The other regions' stacks apply after this
+    // one has finished, wait included.
+    if (this.alertsOn && this.eventMetrics.length > 0) {
+      this.metricsReady = new LogMetricsReady(this, "metrics-ready", { metrics: this.eventMetrics }).dependable;
+    }
     for (const event of ["crashloop", "unschedulable"] as const) this.podEvents(event);
     if (this.alertsOn) {
       const add: AddAlert = (alertId, spec) => this.alert(alertId, spec);
@@ -270,6 +285,7 @@ export class RegionalMonitoring extends Construct {
         ].join("\n"),
         conditions: [uptimeFailureCondition(check, period, service.title)],
         autoClose: seconds(30 * MINUTE),
+        enabled: this.props.serviceAlerts ?? true,
       });
     }
     return check;
@@ -325,6 +341,7 @@ export class RegionalMonitoring extends Construct {
           },
         })),
         autoClose: seconds(HOUR),
+        enabled: this.props.serviceAlerts ?? true,
       });
     }
     return slo;
@@ -407,6 +424,7 @@ export class RegionalMonitoring extends Construct {
         },
       ],
       autoClose: seconds(30 * MINUTE),
+      dependsOn: this.metricsReady ? [this.metricsReady] : undefined,
     });
   }
 

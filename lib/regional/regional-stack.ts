@@ -1,14 +1,19 @@
 import { Construct } from "constructs";
+import { dependable, TerraformOutput } from "cdktf";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { resolveRegionalSettings } from "../config/regional-settings";
 import type { RegionConfig, SigstoreConfig } from "../config/schema";
 import { incomingJwksObject } from "../global/dex-jwks";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { jwksPublisherBundle } from "../shared/function-packages";
+import { ctLogRegions, tilesShardRegions } from "../shared/log-placement";
 import { hostOf, ResourceNames } from "../shared/names";
+import { servesInRegion } from "../shared/placement";
 import { ServiceARecord } from "../shared/service-a-record";
-import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
-import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
+import { negServiceIds, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
+import { SigstoreStack, stackLabels, TransparentScope } from "../shared/sigstore-stack";
+import { RemovedBlock } from "../shared/state-blocks";
 import { TerraformData } from "../shared/terraform-data";
 import { Bastion } from "./bastion";
 import type { RegionalContext } from "./context";
@@ -16,17 +21,19 @@ import { CtLog } from "./ctlog";
 import { Dex, DEX_KUBERNETES } from "./dex";
 import { DexJwksPublisher } from "./dex-jwks-publisher";
 import { Fulcio } from "./fulcio";
+import { FulcioRootCa } from "./fulcio-root";
 import { GkeCluster } from "./gke";
 import { RegionalMonitoring } from "./monitoring";
 import { RegionalNetwork } from "./network";
 import { ProjectApis, waitFor } from "./project-apis";
 import { ProjectSettings } from "./project-settings";
+import { PublicObjectsExemption } from "./public-objects-exemption";
 import { Rekor } from "./rekor";
 import { RegionalServiceEndpoint } from "./service-endpoint";
 import { TimestampAuthority } from "./timestamp";
 import { TrillianDatabase } from "./trillian-database";
+import { forgetRetired, RETIRED_REGIONAL_TUF_ADDRESSES, RETIRED_REKOR_ADDRESSES } from "./retired-state";
 import { TilesLog, TilesLogKind } from "./tiles-log";
-import { TufRepository } from "./tuf";
 import { RegionalWorkloads } from "./workloads/regional-workloads";
 
 export interface RegionalStackProps {
@@ -44,12 +51,9 @@ export function jwksIncomingBucketName(config: SigstoreConfig): string {
   return new ResourceNames(config.namePrefix, config.project.id).bucket("dex-jwks-incoming");
 }
 
-/** The tiles logs whose sequencer runs in `region`. */
+/** The tiles logs with a shard (and its sequencer) in `region`. */
 export function hostedTilesLogs(config: SigstoreConfig, region: string): TilesLogKind[] {
-  const kinds: TilesLogKind[] = [];
-  if (config.features.rekorTiles && (config.tiles.rekor.region ?? primaryRegionOf(config)) === region) kinds.push("rekor");
-  if (config.features.ctlogTiles && (config.tiles.ctlog.region ?? primaryRegionOf(config)) === region) kinds.push("ctlog");
-  return kinds;
+  return (["rekor", "ctlog"] as const).filter((kind) => tilesShardRegions(config, kind).includes(region));
 }
 
 /** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
@@ -67,16 +71,19 @@ export class RegionalStack extends SigstoreStack {
   readonly region: string;
   /** Becomes known once the project's APIs are enabled (by the primary region). */
   readonly apisReady: TerraformData;
-  readonly endpoints: { readonly [K in PublicServiceId]: RegionalServiceEndpoint };
+  /** The public services this region serves (from the registry and their placement), by id. */
+  readonly endpoints: { readonly [K in PublicServiceId]?: RegionalServiceEndpoint };
   readonly network: RegionalNetwork;
   readonly cluster: GkeCluster;
   readonly fulcio: Fulcio;
+  /** The deployment's one Fulcio root, in the primary region's stack (`privateca` mode). */
+  readonly fulcioRoot?: FulcioRootCa;
   readonly timestampAuthority: TimestampAuthority;
   readonly dex: Dex;
   readonly database?: TrillianDatabase;
+  /** Rekor v1, in the one region that runs it (`rekorRegionOf`). */
   readonly rekor?: Rekor;
   readonly ctlog?: CtLog;
-  readonly tuf?: TufRepository;
   /** Tile-based logs whose sequencer runs in this region. */
   readonly tilesLogs: { readonly [K in TilesLogKind]?: TilesLog };
   /** Publishes this region's Dex keys, when keys are aggregated. */
@@ -110,8 +117,12 @@ export class RegionalStack extends SigstoreStack {
     // APIs are project-wide: the primary region enables them; every other
     // region reads the primary's "ready" value (a cross-stack reference), so
     // cdktf deploys the primary first and resources wait for it.
+    const exemptPublicObjects = context.primary && config.project.orgPolicyExemption;
     if (context.primary) {
-      this.apisReady = new ProjectApis(this, "apis", { project: context.project }).gate();
+      this.apisReady = new ProjectApis(this, "apis", {
+        project: context.project,
+        extraApis: exemptPublicObjects ? ["orgpolicy.googleapis.com"] : [],
+      }).gate();
     } else {
       if (!props.primary) throw new Error(`Regional stack ${this.region} needs the primary region's stack`);
       this.apisReady = new TerraformData(this, "apis-ready", { primary: props.primary.apisReady.outputAttribute("apis") });
@@ -146,9 +157,13 @@ export class RegionalStack extends SigstoreStack {
       });
     }
 
-    const endpoints = {} as { [K in PublicServiceId]: RegionalServiceEndpoint };
-    for (const service of PUBLIC_SERVICE_IDS) {
-      endpoints[service] = new RegionalServiceEndpoint(this, service, {
+    // Endpoints live in their own construct namespace, so a service id never
+    // collides with the workload construct of the same name ("rekor").
+    const services = new TransparentScope(this, "services");
+    const endpoints: { [K in PublicServiceId]?: RegionalServiceEndpoint } = {};
+    for (const service of negServiceIds()) {
+      if (!servesInRegion(config, service, this.region)) continue;
+      endpoints[service] = new RegionalServiceEndpoint(services, service, {
         service: PUBLIC_SERVICES[service],
         names,
         region: this.region,
@@ -158,18 +173,57 @@ export class RegionalStack extends SigstoreStack {
     this.endpoints = endpoints;
 
     // Signing and identity services.
-    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, protectionLevel });
+    // One Fulcio root per deployment, in the primary region; every region's
+    // subordinate names it (a cross-stack value outside the primary).
+    let rootCaId: string | undefined;
+    if (regional.fulcio.ca === "privateca") {
+      if (context.primary) {
+        this.fulcioRoot = new FulcioRootCa(this, "fulcio-root", { context });
+        rootCaId = this.fulcioRoot.certificateAuthorityId;
+      } else {
+        if (!props.primary?.fulcioRoot) throw new Error(`Regional stack ${this.region} needs the primary region's Fulcio root CA`);
+        rootCaId = props.primary.fulcioRoot.certificateAuthorityId;
+      }
+    }
+    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, rootCaId, protectionLevel });
+    if (regional.fulcio.ca === "privateca") {
+      // The self-signed root each region had before the deployment's one root:
+      // forgotten, never destroyed (it signed certificates that may still need
+      // verifying); the operator disables it (docs/trust-root.md). A no-op on new deployments.
+      new RemovedBlock(this, "fulcio-former-regional-root", "google_privateca_certificate_authority.fulcio_ca_root_ca");
+    }
     this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { context, workloadPool, protectionLevel });
+    // What the operator certifies in the ceremony (docs/trust-root.md): the public keys of this region's KMS signing keys.
+    if (this.fulcio.mode === "kms") {
+      new TerraformOutput(this, "fulcio_intermediate_public_key", {
+        description: "Fulcio's intermediate KMS key (SPKI PEM): certify it with the offline root, then set trust.regions.<region>.fulcioChain",
+        value: this.fulcio.intermediatePublicKeyPem,
+      });
+    }
+    new TerraformOutput(this, "tsa_signing_public_key", {
+      description: "The Timestamp Authority's KMS signing key (SPKI PEM): certify it under the TSA root, then set trust.regions.<region>.tsaChain",
+      value: this.timestampAuthority.signingPublicKeyPem,
+    });
     this.dex = new Dex(this, "dex-identity", { context, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
 
-    // Transparency logs on Trillian.
-    if (features.rekor || features.ctlog) {
+    // Transparency logs on Trillian. Rekor v1 is one log, so one region runs
+    // it; the CT log runs where its placement says (one shared log, or one per
+    // region), never as a copy of another's.
+    const runsRekor = servesInRegion(config, "rekor", this.region);
+    const ctlogHere = ctLogRegions(config).includes(this.region);
+    if (runsRekor || ctlogHere) {
       this.database = new TrillianDatabase(this, "trillian", { context, settings: settings.database, network: this.network.network.id, workloadPool });
     }
-    if (features.rekor) this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
-    if (features.ctlog) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
-    if (features.tuf) this.tuf = new TufRepository(this, "tuf", { context, workloadPool, protectionLevel });
-    // A tiles log has one sequencer, so it runs in one region (default: the primary).
+    if (runsRekor) {
+      this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
+    } else {
+      // A region that ran its own Rekor v1 before keeps that log's data and key, frozen (docs/migration-runbook.md).
+      forgetRetired(this, "retired-rekor", RETIRED_REKOR_ADDRESSES);
+    }
+    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
+    // The TUF repository is the global stack's; a region's old one is kept, not destroyed.
+    forgetRetired(this, "retired-tuf", RETIRED_REGIONAL_TUF_ADDRESSES);
+    // A tiles log shard has one sequencer; a region runs at most one shard of each log.
     const tilesLogs: { [K in TilesLogKind]?: TilesLog } = {};
     for (const kind of hostedTilesLogs(config, this.region)) {
       const settingsOfLog = config.tiles[kind];
@@ -222,18 +276,24 @@ export class RegionalStack extends SigstoreStack {
       notificationChannels: config.monitoring.notificationChannels,
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
+      serviceAlerts: config.monitoring.serviceAlerts,
       clusterName: props.region.clusterName,
-      // Tiles logs are watched where they run.
-      features: { ...features, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
+      // Workloads are watched where they run: Rekor v1 in its region, the CT
+      // log where it is placed, the global TUF repository's signing jobs in
+      // the primary region's cluster.
+      features: { ...features, rekor: runsRekor, ctlog: !!this.ctlog, tuf: features.tuf && context.primary, rekorTiles: !!tilesLogs.rekor, ctlogTiles: !!tilesLogs.ctlog },
       spannerInstances: Object.values(tilesLogs).map((log) => log.spannerInstanceName),
-      services: PUBLIC_SERVICE_IDS.map((service) => ({
-        id: service,
-        title: PUBLIC_SERVICES[service].title,
-        host: hostOf(config.services[service].subdomain, config.dns.domain),
-        ingressAddress: endpoints[service].ingressAddress.address,
-        healthPath: PUBLIC_SERVICES[service].healthCheckPath,
-        negNames: config.services[service].exposeGlobally ? Object.values(endpoints[service].negNames).filter((n): n is string => !!n) : undefined,
-      })),
+      // Every service this region serves, through its own ingress.
+      services: negServiceIds()
+        .filter((service) => endpoints[service])
+        .map((service) => ({
+          id: service,
+          title: PUBLIC_SERVICES[service].title,
+          host: hostOf(config.services[service].subdomain, config.dns.domain),
+          ingressAddress: endpoints[service]!.ingressAddress.address,
+          healthPath: PUBLIC_SERVICES[service].healthCheckPath,
+          negNames: config.services[service].exposeGlobally ? Object.values(endpoints[service]!.negNames).filter((n): n is string => !!n) : undefined,
+        })),
       databaseInstances: this.database?.instances.map((i) => i.instanceName),
       privateCaPoolId: this.fulcio.mode === "privateca" ? this.fulcio.caPoolId : undefined,
     });
@@ -241,16 +301,27 @@ export class RegionalStack extends SigstoreStack {
     const self = { stack: "regional", region: this.region } as const;
     for (const plan of planARecords(config)) {
       const owned = isOwner(plan, self);
-      new ServiceARecord(endpoints[plan.service], "a-record", {
+      const endpoint = endpoints[plan.service];
+      if (owned && !endpoint) throw new Error(`Regional stack ${this.region} owns the A record of ${plan.service} but does not serve it`);
+      // A service this region does not serve still releases the record it may hold.
+      new ServiceARecord(endpoint ?? services, endpoint ? "a-record" : `${plan.service}-a-record`, {
         service: plan.service,
         project: config.project.id,
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
         owned: owned
-          ? { adopt: plan.adopt, targets: [{ address: endpoints[plan.service].ingressAddress.address, weight: 1 }] }
+          ? { adopt: plan.adopt, targets: [{ address: endpoint!.ingressAddress.address, weight: 1 }] }
           : undefined,
       });
+    }
+    // allUsers grants fail while the organisation forbids them: with the
+    // exemption, they wait for it (docs/apply-time-hazards.md).
+    if (exemptPublicObjects) {
+      const exemption = new PublicObjectsExemption(this, "public-objects", { project: context.project });
+      for (const node of this.node.findAll()) {
+        if (node instanceof StorageBucketIamMember && node.memberInput === "allUsers") node.dependsOn = [...(node.dependsOn ?? []), dependable(exemption.dependable)];
+      }
     }
     waitFor(this, this.apisReady);
   }

@@ -133,6 +133,11 @@ export class Rekor extends Construct {
     return this.signingKey.id;
   }
 
+  /** Public key (SPKI PEM) of the log's signing key, for the trusted root (read where the key is created). */
+  get signingPublicKeyPem(): string {
+    return this.signingKey.publicKeyPem();
+  }
+
   /** Attestation bucket name, for `gs://<name>` in the chart's attestation storage. */
   get attestationBucketName(): string {
     return this.attestationBucket.name;

@@ -180,6 +180,7 @@ export class TilesLog extends Construct {
   private readonly privateKey?: SecretManagerSecret;
   private readonly publicKey?: SecretManagerSecret;
   private readonly published: TerraformData;
+  private readonly publishedZones: string[];
   private readonly context: RegionalContext;
 
   constructor(scope: Construct, id: string, props: TilesLogProps) {
@@ -293,9 +294,10 @@ export class TilesLog extends Construct {
       http: names.of(spec.chart, shard, regionCode(region), "http"),
       grpc: spec.grpcServicePaths.length > 0 ? names.of(spec.chart, shard, regionCode(region), "grpc") : undefined,
     };
+    this.publishedZones = [...context.zones];
     this.published = new TerraformData(this, "frontend", {
       ...this.negNames,
-      zones: [...context.zones],
+      zones: this.publishedZones,
       // A reference: the global stack sees the name only once the bucket exists.
       bucket: this.tileBucket.name,
     });
@@ -379,6 +381,15 @@ export class TilesLog extends Construct {
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
     this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+  }
+
+  /**
+   * Publishes no served zone: the shard's release is not installed yet (e.g.
+   * its keyset is not configured), so its NEGs do not exist; the global
+   * stack's zone precondition then stops its plan.
+   */
+  withholdZones(): void {
+    this.publishedZones.splice(0, this.publishedZones.length);
   }
 
   /** What `TilesFrontend` consumes, as cross-stack references. */

@@ -91,6 +91,14 @@ export class TimestampAuthority extends Construct {
     return this.signingKey.id;
   }
 
+  /**
+   * Public key (SPKI PEM) of the signing key's first version: the key the
+   * region's certificate (chain to the deployment's TSA root) certifies.
+   */
+  get signingPublicKeyPem(): string {
+    return this.signingKey.publicKeyPem();
+  }
+
   /** Key-encryption key, for `gcp-kms://<id>` (the chart's `tink_key_resource`). */
   get keyEncryptionKeyId(): string {
     return this.keyEncryptionKey.id;

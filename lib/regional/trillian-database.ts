@@ -42,7 +42,7 @@ export interface MaintenanceWindow {
   readonly hour: number;
 }
 
-type InstanceSettings = Pick<DatabaseSettings, "tier" | "diskSizeGb" | "highAvailability" | "backupRetentionCount" | "transactionLogRetentionDays">;
+export type InstanceSettings = Pick<DatabaseSettings, "tier" | "diskSizeGb" | "highAvailability" | "backupRetentionCount" | "transactionLogRetentionDays">;
 
 export interface TrillianMySqlInstanceProps {
   readonly context: RegionalContext;
@@ -372,7 +372,7 @@ export class TrillianDatabase extends Construct {
     for (const shard of settings.ctlogShards) {
       const shardK8s = trillianKubernetes(shard);
       for (const [account, ksa] of [[this.logServer, shardK8s.logServer], [this.logSigner, shardK8s.logSigner]] as const) {
-        new ServiceAccountIamMember(this, `${account.grantId}-workload-identity-${shard}`, {
+        new ServiceAccountIamMember(this, `${account.node.id}-workload-identity-${shard}`, {
           serviceAccountId: account.account.name,
           role: "roles/iam.workloadIdentityUser",
           member: `serviceAccount:${props.workloadPool}[${shardK8s.namespace}/${ksa}]`,
@@ -381,8 +381,8 @@ export class TrillianDatabase extends Construct {
     }
     // Cloud SQL has no instance-level IAM: connecting (Auth Proxy) and logging in (IAM user) are project roles.
     for (const account of accounts) {
-      grantProjectRole(this, `${account.grantId}-cloudsql-client`, { project: context.project, role: "roles/cloudsql.client", grantee: account });
-      grantProjectRole(this, `${account.grantId}-cloudsql-instance-user`, { project: context.project, role: "roles/cloudsql.instanceUser", grantee: account });
+      grantProjectRole(this, `${account.node.id}-cloudsql-client`, { project: context.project, role: "roles/cloudsql.client", grantee: account });
+      grantProjectRole(this, `${account.node.id}-cloudsql-instance-user`, { project: context.project, role: "roles/cloudsql.instanceUser", grantee: account });
     }
     if (breakglass) {
       const group = { grantId: "breakglass", member: breakglass };
@@ -401,7 +401,7 @@ export class TrillianDatabase extends Construct {
     const hardenedPrimary = (instanceId: string, instanceName: string, requireConnectors: boolean): TrillianMySqlInstance => {
       const instance = new TrillianMySqlInstance(this, instanceId, { ...instanceProps, instanceName, requireConnectors });
       for (const account of accounts) {
-        instance.addIamUser(account.grantId, account);
+        instance.addIamUser(account.node.id, account);
         instance.grantSettingsRead(account);
       }
       if (breakglass) instance.addIamGroup("breakglass", breakglass.slice("group:".length));

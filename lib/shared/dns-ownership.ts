@@ -1,6 +1,9 @@
 import type { SigstoreConfig } from "../config/schema";
 import { fqdnOf } from "./names";
-import { PUBLIC_SERVICE_IDS, PublicServiceId } from "./services";
+import { enabledServiceIds, placementRegionOf, primaryRegionOf } from "./placement";
+import { PUBLIC_SERVICES, PublicServiceId } from "./services";
+
+export { primaryRegionOf } from "./placement";
 
 /** The stack that owns an A record. */
 export type RecordOwner = { readonly stack: "global" } | { readonly stack: "regional"; readonly region: string };
@@ -18,28 +21,28 @@ export interface ARecordPlan {
   readonly globalWeight?: number;
 }
 
-export function primaryRegionOf(config: SigstoreConfig): string {
-  return config.primaryRegion ?? config.regions[0].region;
-}
-
 /**
  * Decides, from the one configuration, which stack declares each service's A
  * record. Exactly one owner per record is true by construction: the owner is a
- * single value, and every other stack releases the record.
+ * single value, and every other stack releases the record. In the "regional"
+ * phase the owner is the region that serves the host: the primary region, or
+ * the one region of a single-region service (Rekor v1). Services the
+ * deployment does not run have no record.
  */
 export function planARecords(config: SigstoreConfig): ARecordPlan[] {
-  const primary = primaryRegionOf(config);
-  return PUBLIC_SERVICE_IDS.map((service) => {
+  return enabledServiceIds(config).map((service) => {
     const { dns, subdomain } = config.services[service];
     const global = dns.owner === "global";
+    const region = placementRegionOf(config, service) ?? primaryRegionOf(config);
     return {
       service,
       fqdn: fqdnOf(subdomain, config.dns.domain),
       ttl: dns.ttl,
-      owner: global ? { stack: "global" } : { stack: "regional", region: primary },
+      owner: global ? { stack: "global" } : { stack: "regional", region },
       // Moving to global is a migration of a live record; a regional owner is
       // usually a new deployment, and going back must be asked for explicitly.
-      adopt: dns.adoptExisting ?? global,
+      // A bucket service never had a regional record to adopt.
+      adopt: dns.adoptExisting ?? (global && PUBLIC_SERVICES[service].backend === "neg"),
       globalWeight: dns.globalWeight,
     };
   });

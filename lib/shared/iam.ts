@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
@@ -11,6 +12,22 @@ export interface Grantee {
   readonly grantId: string;
   /** IAM member string: `serviceAccount:…`, `group:…`, `user:…`. */
   readonly member: string;
+}
+
+/**
+ * A grant id unique in its stack: the construct's path below the stack, e.g.
+ * `fulcio-server`. Ids from the construct's own id alone collide when one
+ * resource is granted to two accounts with the same id under different
+ * parents (every service's account is called "server").
+ */
+export function grantIdOf(construct: Construct): string {
+  const scopes = construct.node.scopes;
+  const stack = Math.max(...scopes.map((s, i) => (TerraformStack.isStack(s) ? i : -1)));
+  return scopes
+    .slice(stack + 1)
+    .map((s) => s.node.id)
+    .filter(Boolean)
+    .join("-");
 }
 
 /** A fixed principal such as a Google group, e.g. `principal("breakglass", "group:sre@example.com")`. */
@@ -96,7 +113,7 @@ export class WorkloadIdentityServiceAccount extends Construct implements Grantee
   }
 
   get grantId(): string {
-    return this.node.id;
+    return grantIdOf(this);
   }
 
   get email(): string {

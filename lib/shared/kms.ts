@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DataGoogleKmsCryptoKeyVersion } from "@cdktf/provider-google/lib/data-google-kms-crypto-key-version";
 import { KmsCryptoKey } from "@cdktf/provider-google/lib/kms-crypto-key";
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
@@ -46,6 +47,7 @@ export interface CryptoKeyProps {
 /** A KMS key with `prevent_destroy`, and grants on the key itself. */
 export class CryptoKey extends Construct {
   readonly key: KmsCryptoKey;
+  private readonly versions = new Map<number, DataGoogleKmsCryptoKeyVersion>();
 
   constructor(scope: Construct, id: string, props: CryptoKeyProps & { readonly keyRing: string }) {
     super(scope, id);
@@ -66,6 +68,23 @@ export class CryptoKey extends Construct {
 
   get id(): string {
     return this.key.id;
+  }
+
+  /**
+   * SubjectPublicKeyInfo PEM of an asymmetric key's version, read in the
+   * stack that creates the key (a data source, known once the key exists),
+   * so other stacks get it as a cross-stack value and never look it up.
+   * The provider reads it at apply time once the key exists, retrying while
+   * an HSM version is still being generated.
+   * @param version @default 1, the version KMS creates with the key
+   */
+  publicKeyPem(version = 1): string {
+    let data = this.versions.get(version);
+    if (!data) {
+      data = new DataGoogleKmsCryptoKeyVersion(this, version === 1 ? "public-key" : `public-key-v${version}`, { cryptoKey: this.key.id, version });
+      this.versions.set(version, data);
+    }
+    return data.publicKey.get(0).pem;
   }
 
   /** Sign with and verify against the key (signing services). */

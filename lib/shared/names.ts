@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** GCP resource-name shape (an RFC 1035 label); the configuration schema checks names with it too. */
+export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_LENGTH = 63;
 const SERVICE_ACCOUNT_ID_MAX = 30;
 const BUCKET_MAX = 63;

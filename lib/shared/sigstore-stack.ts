@@ -27,6 +27,17 @@ export interface SigstoreStackProps {
 }
 
 /**
+ * A construct that gives its children their own construct-id namespace
+ * without taking part in their Terraform addresses: `services/rekor/ingress-address`
+ * is `rekor_ingress-address`, as if the scope were not there. The public
+ * services' endpoints and front ends live in one, so that a service id
+ * ("rekor", "tuf") never collides with the construct of the workload that
+ * implements it, while existing services keep their addresses. Logical ids
+ * that would still collide are an error at synth time (below).
+ */
+export class TransparentScope extends Construct {}
+
+/**
  * Base of every stack of this library. It fixes what must be the same in all
  * of them: the provider, the state backend, the Terraform version, and how
  * resources are named in Terraform state.
@@ -55,7 +66,10 @@ export abstract class SigstoreStack extends TerraformStack {
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : element;
-    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    const components = node.scopes
+      .slice(node.scopes.indexOf(this) + 1)
+      .filter((c) => !(c instanceof TransparentScope))
+      .map((c) => c.node.id);
     const id = components.join("_").replace(/[^A-Za-z0-9_]/g, "_");
     const owner = this.logicalIds.get(id);
     if (owner !== undefined && owner !== node.path) {

@@ -37,9 +37,9 @@ export interface AuthorityMaterial {
   /** PEM certificates, the issuing certificate first and the root last. */
   readonly certChainPem: readonly string[];
   readonly validFor: Validity;
-  /** @default the deployment's name */
+  /** @default the organization (O) of the issuing certificate (`certChainPem[0]`) */
   readonly organization?: string;
-  /** @default `<service> <region>` */
+  /** @default the common name (CN) of the issuing certificate (`certChainPem[0]`) */
   readonly commonName?: string;
 }
 
@@ -52,6 +52,13 @@ export interface LogMaterial {
   /** SubjectPublicKeyInfo PEM of the log's signing key (as KMS returns it). */
   readonly publicKeyPem: string;
   readonly validFor: Validity;
+  /**
+   * The `PublicKeyDetails` name of the key (`PKIX_RSA_PSS_2048_SHA256`). Only
+   * needed for RSA-PSS keys, whose SubjectPublicKeyInfo looks like PKCS#1 v1.5.
+   * (Optional field added by the trust-root assembly.)
+   * @default derived from the key: P-256, P-384, P-521, Ed25519, RSA PKCS#1 v1.5
+   */
+  readonly keyDetails?: string;
 }
 
 /** Everything a trusted root lists, collected from every region. */
@@ -68,6 +75,13 @@ export interface InstanceUrls {
   readonly fulcio: string;
   /** Rekor v1 first, then any Rekor v2 write host. */
   readonly rekor: readonly string[];
+  /**
+   * Major API version of each `rekor` entry, in the same order. (Optional field
+   * added by the trust-root assembly.)
+   * @default 1 for the first entry, 2 for the others
+   */
+  readonly rekorApiVersions?: readonly number[];
+  /** Base URLs of the timestamp authorities (`https://tsa.example.com`); signing_config gets the full `/api/v1/timestamp` URL. */
   readonly tsa: readonly string[];
   /** The OIDC issuer clients log in with (Dex's issuer URL). */
   readonly oidcIssuer: string;
@@ -75,4 +89,10 @@ export interface InstanceUrls {
   readonly tufMirror?: string;
   /** Start of validity of the URLs, RFC 3339. */
   readonly validFrom: string;
+  /**
+   * Operator of the services, a scheme-less URI such as `example.com`. (Optional
+   * field added by the trust-root assembly.) Required when the URLs are Terraform tokens.
+   * @default the Fulcio host without its first label (`fulcio.example.com` -> `example.com`)
+   */
+  readonly operator?: string;
 }

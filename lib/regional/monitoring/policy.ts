@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import {
   MonitoringAlertPolicy,
   MonitoringAlertPolicyConditions,
@@ -36,6 +37,10 @@ export interface AlertSpec {
    * whose condition clears close on their own regardless.
    */
   readonly autoClose: Duration;
+  /** A disabled policy exists but opens no incident and notifies nobody. @default true */
+  readonly enabled?: boolean;
+  /** Resources the policy must wait for, e.g. a `LogMetricsReady`. @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A duration in the `<seconds>s` form the Monitoring API takes. */
@@ -70,6 +75,8 @@ export function alertPolicy(scope: Construct, id: string, target: AlertTarget, s
       content: `${spec.meaning}\n\n**Where to look**\n\n${spec.investigate}`,
     },
     alertStrategy: { autoClose: spec.autoClose },
+    enabled: spec.enabled,
+    dependsOn: spec.dependsOn,
   });
 }
 

@@ -6,21 +6,27 @@ import { trillianKubernetes } from "../trillian-database";
 import { CHARTS, sigstoreImage } from "./charts";
 import { ChartRelease } from "./release";
 import { TRILLIAN_RPC_PORT } from "./trillian";
-import { CtLogValues, workloadIdentityAccount } from "./values";
+import { CtLogValues, NEG_ANNOTATION, standaloneNegAnnotation, workloadIdentityAccount } from "./values";
 
 /** Where the createtree job publishes the CT log's tree id. */
 export const CTLOG_TREE_CONFIG_MAP = { namespace: CTLOG_KUBERNETES.namespace, name: "ctlog-config", key: "treeID" } as const;
 
-/** URL path prefix of the CT log (`createctconfig.logPrefix`), under which Fulcio submits. */
-export const CTLOG_PREFIX = "sigstore";
+/** Service port of the CT log chart (80 -> 6962); 6963 (metrics) is never exposed. */
+export const CTLOG_HTTP_PORT = 80;
 
-/** In-cluster URL Fulcio submits precertificates to. */
-export const CTLOG_IN_CLUSTER_URL = `http://${CTLOG_KUBERNETES.serviceAccount}.${CTLOG_KUBERNETES.namespace}.svc/${CTLOG_PREFIX}`;
+/**
+ * In-cluster URL of the CT log with the given prefix (`ctLogPrefix`), where
+ * Fulcio in the same region submits precertificates.
+ */
+export function ctLogInClusterUrl(prefix: string): string {
+  return `http://${CTLOG_KUBERNETES.serviceAccount}.${CTLOG_KUBERNETES.namespace}.svc/${prefix}`;
+}
 
 /** In-cluster URL of Fulcio, where createctconfig reads the roots the log accepts. */
 export const FULCIO_IN_CLUSTER_URL = `http://${FULCIO_KUBERNETES.serviceAccount}.${FULCIO_KUBERNETES.namespace}.svc`;
 
 export interface CtLogReleaseProps {
+  /** The log's resources: its account, its prefix and its standalone NEG name (`CtLog.negName`, which CtLogFrontend backends). */
   readonly ctlog: CtLog;
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -46,7 +52,8 @@ export class CtLogRelease extends Construct {
         serviceAccount: workloadIdentityAccount(CTLOG_KUBERNETES.serviceAccount, props.ctlog.serviceAccount.email),
         ingress: { enabled: false },
         ingresses: [],
-        service: { annotations: {} },
+        // The chart annotates only for a GCE ingress; the standalone NEG is the caller's.
+        service: { annotations: { [NEG_ANNOTATION]: standaloneNegAnnotation({ [CTLOG_HTTP_PORT]: props.ctlog.negName }) } },
       },
       createtree: { enabled: true, displayName: "ctlog-tree", image: sigstoreImage(images.createtree) },
       createctconfig: {
@@ -54,7 +61,8 @@ export class CtLogRelease extends Construct {
         image: sigstoreImage(images.createctconfig),
         initContainerImage: { curl: sigstoreImage(images.curl) },
         fulcioURL: FULCIO_IN_CLUSTER_URL,
-        logPrefix: CTLOG_PREFIX,
+        // The prefix h8ca's placement names the log by (`https://ctfe.<domain>/<prefix>`).
+        logPrefix: props.ctlog.prefix,
       },
       trillian: { namespace: trillian.namespace, logServer: { name: trillian.logServer, portRPC: TRILLIAN_RPC_PORT } },
     };

@@ -10,7 +10,7 @@ export const FULCIO_PORTS = { http: 80, grpc: 5554 } as const;
 
 export interface FulcioReleaseProps {
   readonly fulcio: Fulcio;
-  /** PEM chain of the region's KMS intermediate (ca "kms"). */
+  /** PEM chain of the region's KMS intermediate, root last (ca "kms"; `chartCertificateChain`). */
   readonly certificateChain?: string;
   readonly identity: FulcioIdentityConfig;
   /** The CT log Fulcio submits precertificates to, or none (no SCTs). */
@@ -36,7 +36,7 @@ export class FulcioRelease extends Construct {
     if (fulcio.mode === "privateca") {
       ca = { certificateAuthority: "googleca", gcp_private_ca_parent: fulcio.caPoolId };
     } else {
-      if (!props.certificateChain) throw new Error(`${this.node.path}: Fulcio with ca "kms" needs the certificate chain of its intermediate (regional.fulcio.certificateChains)`);
+      if (!props.certificateChain) throw new Error(`${this.node.path}: Fulcio with ca "kms" needs the certificate chain of its intermediate (trust.regions.<region>.fulcioChain and trust.fulcio.rootCertificate)`);
       ca = { certificateAuthority: "kmsca", kms_resource: `gcpkms://${fulcio.signingKeyId}`, kms_cert_chain: props.certificateChain };
     }
     const images = CHARTS.fulcio.images;

@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { AnnotationMetadataEntryType, ITerraformDependable, TerraformOutput } from "cdktf";
 import { DataKubernetesConfigMapV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1";
 import type { RegionConfig, SigstoreConfig } from "../../config/schema";
+import { ctLogRegionFor, ctLogUrl, tilesShardLabel } from "../../shared/log-placement";
 import { hostOf } from "../../shared/names";
+import { servesInRegion } from "../../shared/placement";
 import type { PublicServiceId } from "../../shared/services";
 import type { RegionalContext } from "../context";
 import type { CtLog } from "../ctlog";
@@ -13,12 +15,12 @@ import type { RegionalServiceEndpoint } from "../service-endpoint";
 import type { TilesLog, TilesLogKind } from "../tiles-log";
 import type { TimestampAuthority } from "../timestamp";
 import type { TrillianDatabase } from "../trillian-database";
-import { CTLOG_IN_CLUSTER_URL, CTLOG_TREE_CONFIG_MAP, CtLogRelease } from "./ctlog";
+import { chainField, chartCertificateChain } from "./chains";
+import { CTLOG_TREE_CONFIG_MAP, CtLogRelease, ctLogInClusterUrl } from "./ctlog";
 import { DexRelease } from "./dex";
 import { FulcioRelease } from "./fulcio";
 import { dexIssuerUrl, fulcioIdentityConfig } from "./identity";
 import { NegReadiness } from "./neg-readiness";
-import { hostsCtLog, hostsRekorV1, hostsTrillian } from "./placement";
 import { REKOR_TREE_CONFIG_MAP, RekorRelease } from "./rekor";
 import { TilesLogRelease } from "./tiles";
 import { TimestampRelease } from "./tsa";
@@ -28,14 +30,18 @@ export interface RegionalWorkloadsProps {
   readonly config: SigstoreConfig;
   readonly region: RegionConfig;
   readonly context: RegionalContext;
-  readonly endpoints: { readonly [K in PublicServiceId]: RegionalServiceEndpoint };
+  /** The region's service endpoints (fulcio, tsa, dex everywhere; rekor where it is placed). */
+  readonly endpoints: { readonly [K in PublicServiceId]?: RegionalServiceEndpoint };
   readonly fulcio: Fulcio;
   readonly timestampAuthority: TimestampAuthority;
   readonly dex: Dex;
   /** The namespace Dex runs in (the stack creates it: the key publisher shares it). */
   readonly dexNamespace: { readonly name: string; readonly resource: ITerraformDependable };
+  /** Trillian's storage: present where a Trillian log (Rekor v1 or the CT log) runs. */
   readonly database?: TrillianDatabase;
+  /** Rekor v1: present only in `rekorRegionOf(config)`. */
   readonly rekor?: Rekor;
+  /** The CT log: present only where `ctLogRegions(config)` places one. */
   readonly ctlog?: CtLog;
   readonly tilesLogs: { readonly [K in TilesLogKind]?: TilesLog };
 }
@@ -63,6 +69,11 @@ export class RegionalWorkloads extends Construct {
     const names = context.names;
     const regional = config.regional;
     const zones = props.region.zones;
+    const endpoint = (id: PublicServiceId): RegionalServiceEndpoint => {
+      const found = endpoints[id];
+      if (!found) throw new Error(`${this.node.path}: ${region} serves ${id} but was given no endpoint for it`);
+      return found;
+    };
     const waitForNegs = (id: string, endpointNames: readonly string[], release: ITerraformDependable) =>
       new NegReadiness(this, id, { project: context.project, negNames: endpointNames, zones, release }).lookups;
 
@@ -74,65 +85,80 @@ export class RegionalWorkloads extends Construct {
       dex: props.dex,
       issuerUrl,
       connectors: regional.dex.connectors,
-      negName: endpoints.dex.negNames.http,
+      negName: endpoint("dex").negNames.http,
       namespace: props.dexNamespace.name,
       dependsOn: [props.dexNamespace.resource],
     });
-    endpoints.dex.publishAfter(...waitForNegs("dex-negs", [endpoints.dex.negNames.http], this.dex.chart.release));
+    endpoint("dex").publishAfter(...waitForNegs("dex-negs", [endpoint("dex").negNames.http], this.dex.chart.release));
 
-    // Fulcio signs with its region's CA; a KMS intermediate needs its chain first.
-    const chain = regional.fulcio.certificateChains[region];
+    // Fulcio signs with its region's CA; a KMS intermediate needs its chain (trust.regions) first.
+    // It submits to the CT log its placement names: in-cluster when that log
+    // runs here, through the log's public host otherwise.
+    const fulcioEndpoint = endpoint("fulcio");
+    const chain = chartCertificateChain(config, "fulcio", region);
+    const ctRegion = ctLogRegionFor(config, region);
+    const ctLogUrlHere = ctRegion === undefined ? undefined : ctRegion === region && props.ctlog ? ctLogInClusterUrl(props.ctlog.prefix) : ctLogUrl(config, ctRegion);
     if (props.fulcio.mode === "privateca" || chain) {
       this.fulcio = new FulcioRelease(this, "fulcio", {
         fulcio: props.fulcio,
         certificateChain: chain,
         identity: fulcioIdentityConfig(regional.fulcio.issuers, regional.fulcio.acceptDex ? { issuerUrl } : undefined),
-        ctLogUrl: hostsCtLog(config, region) ? CTLOG_IN_CLUSTER_URL : undefined,
-        negNames: { http: endpoints.fulcio.negNames.http, grpc: endpoints.fulcio.negNames.grpc! },
+        ctLogUrl: ctLogUrlHere,
+        negNames: { http: fulcioEndpoint.negNames.http, grpc: fulcioEndpoint.negNames.grpc! },
       });
-      const fulcioNegs = [endpoints.fulcio.negNames.http, endpoints.fulcio.negNames.grpc!];
-      endpoints.fulcio.publishAfter(...waitForNegs("fulcio-negs", fulcioNegs, this.fulcio.chart.release));
+      const fulcioNegs = [fulcioEndpoint.negNames.http, fulcioEndpoint.negNames.grpc!];
+      fulcioEndpoint.publishAfter(...waitForNegs("fulcio-negs", fulcioNegs, this.fulcio.chart.release));
     } else {
-      endpoints.fulcio.withholdZones();
+      fulcioEndpoint.withholdZones();
       warn(this, 
-        `Fulcio is not installed in ${region} yet: its KMS intermediate needs a certificate chain. Sign the key's CSR with the root, then set regional.fulcio.certificateChains.${region}. Until then the region publishes no Fulcio zone, and the global stack's plan stops on its precondition.`,
+        `Fulcio is not installed in ${region} yet: its KMS intermediate needs a certificate chain. Certify the key (output fulcio_intermediate_public_key) with the root, then set ${chainField("fulcio", region)} (and trust.fulcio.rootCertificate). Until then the region publishes no Fulcio zone, and the global stack's plan stops on its precondition.`,
       );
     }
 
-    const tsaChain = regional.tsa.certificateChains[region];
+    const tsaEndpoint = endpoint("tsa");
+    const tsaChain = chartCertificateChain(config, "tsa", region);
     const keyset = regional.tsa.encryptedKeysets[region];
     if (tsaChain && (props.timestampAuthority.signer === "kms" || keyset)) {
-      this.timestamp = new TimestampRelease(this, "tsa", { tsa: props.timestampAuthority, certificateChain: tsaChain, encryptedKeyset: keyset, negName: endpoints.tsa.negNames.http });
-      endpoints.tsa.publishAfter(...waitForNegs("tsa-negs", [endpoints.tsa.negNames.http], this.timestamp.chart.release));
+      this.timestamp = new TimestampRelease(this, "tsa", { tsa: props.timestampAuthority, certificateChain: tsaChain, encryptedKeyset: keyset, negName: tsaEndpoint.negNames.http });
+      tsaEndpoint.publishAfter(...waitForNegs("tsa-negs", [tsaEndpoint.negNames.http], this.timestamp.chart.release));
     } else {
-      endpoints.tsa.withholdZones();
+      tsaEndpoint.withholdZones();
       warn(this, 
-        `The Timestamp Authority is not installed in ${region} yet: set regional.tsa.certificateChains.${region}` +
+        `The Timestamp Authority is not installed in ${region} yet: set ${chainField("tsa", region)} (and trust.tsa.rootCertificate)` +
           (props.timestampAuthority.signer === "tink" ? ` and regional.tsa.encryptedKeysets.${region}` : "") + ".",
       );
     }
 
     // Trillian and the logs on it; each log's createtree job publishes its tree id in a ConfigMap.
-    if (hostsTrillian(config, region) && props.database) {
+    // The stack places the logs (Rekor v1: servesInRegion; the CT log: ctLogRegions) and gives Trillian's storage where one runs.
+    const runsRekor = servesInRegion(config, "rekor", region);
+    if (runsRekor !== !!props.rekor) throw new Error(`${this.node.path}: Rekor v1 ${runsRekor ? "runs" : "does not run"} in ${region} (services.rekor.region), but its resources were ${props.rekor ? "" : "not "}given`);
+    if ((props.rekor || props.ctlog) && !props.database) throw new Error(`${this.node.path}: a Trillian log runs in ${region}, but no Trillian database was given`);
+    if (props.database && (props.rekor || props.ctlog)) {
       this.trillian = new TrillianRelease(this, "trillian", {
         database: props.database,
         mysqlUsers: { logServer: names.serviceAccountId("logserver", region), logSigner: names.serviceAccountId("logsigner", region) },
       });
-      if (hostsRekorV1(config, region) && props.rekor) {
+      if (props.rekor) {
+        const rekorEndpoint = endpoint("rekor");
         this.rekor = new RekorRelease(this, "rekor", {
           rekor: props.rekor,
           searchIndexConnectionName: props.database.connectionName,
           mysqlUser: names.serviceAccountId("rekor", region),
+          negName: rekorEndpoint.negNames.http,
           dependsOn: [this.trillian.chart.release],
         });
+        rekorEndpoint.publishAfter(...waitForNegs("rekor-negs", [rekorEndpoint.negNames.http], this.rekor.chart.release));
         this.treeIdOutput("rekor", REKOR_TREE_CONFIG_MAP, this.rekor.chart.release, "Rekor v1");
       }
-      if (hostsCtLog(config, region) && props.ctlog) {
+      if (props.ctlog) {
         if (this.fulcio) {
           // createctconfig reads Fulcio's roots, so the CT log follows Fulcio.
           this.ctlog = new CtLogRelease(this, "ctlog", { ctlog: props.ctlog, dependsOn: [this.trillian.chart.release, this.fulcio.chart.release] });
+          props.ctlog.publishAfter(...waitForNegs("ctlog-negs", [props.ctlog.negName], this.ctlog.chart.release));
           this.treeIdOutput("ctlog", CTLOG_TREE_CONFIG_MAP, this.ctlog.chart.release, "the CT log");
         } else {
+          props.ctlog.withholdZones();
           warn(this, `The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
         }
       }
@@ -140,10 +166,12 @@ export class RegionalWorkloads extends Construct {
 
     const tiles: { [K in TilesLogKind]?: TilesLogRelease } = {};
     for (const [kind, log] of Object.entries(props.tilesLogs) as [TilesLogKind, TilesLog][]) {
-      const origin = hostOf(config.tiles[kind].subdomain, config.dns.domain);
-      const encryptedKeyset = config.tiles[kind].encryptedKeyset;
+      // Each shard is its own log, named by its own host (one shard: the log's subdomain).
+      const origin = hostOf(tilesShardLabel(config, kind, region), config.dns.domain);
+      const encryptedKeyset = kind === "rekor" ? config.tiles.rekor.encryptedKeysets[region] : undefined;
       if (kind === "rekor" && !encryptedKeyset) {
-        warn(this, `Rekor v2 is not installed in ${region} yet: set tiles.rekor.encryptedKeyset (its Tink keyset, encrypted with the log's key-encryption key).`);
+        log.withholdZones();
+        warn(this, `Rekor v2 is not installed in ${region} yet: set tiles.rekor.encryptedKeysets.${region} (the shard's Tink keyset, encrypted with its key-encryption key).`);
         continue;
       }
       const release = new TilesLogRelease(this, `${kind}-tiles`, { log, origin, encryptedKeyset });

@@ -5,7 +5,10 @@ import { trillianKubernetes } from "../trillian-database";
 import { CHARTS, sigstoreImage } from "./charts";
 import { ChartRelease } from "./release";
 import { TRILLIAN_HTTP_PORT, TRILLIAN_RPC_PORT } from "./trillian";
-import { CLOUD_SQL_SOCKET_DIR, RekorValues, workloadIdentityAccount } from "./values";
+import { CLOUD_SQL_SOCKET_DIR, NEG_ANNOTATION, RekorValues, standaloneNegAnnotation, workloadIdentityAccount } from "./values";
+
+/** Service port of the Rekor chart's server (80 -> 3000); 2112 (metrics) is never exposed. */
+export const REKOR_HTTP_PORT = 80;
 
 /** Where the createtree job publishes Rekor's tree id: ConfigMap `<release>-config`, key treeID. */
 export const REKOR_TREE_CONFIG_MAP = { namespace: REKOR_KUBERNETES.namespace, name: "rekor-config", key: "treeID" } as const;
@@ -16,8 +19,8 @@ export interface RekorReleaseProps {
   readonly searchIndexConnectionName: string;
   /** Rekor's MySQL IAM user (its account id). */
   readonly mysqlUser: string;
-  /** Extra HTTP Service annotations, e.g. a standalone NEG when Rekor is public. @default none */
-  readonly serviceAnnotations?: { readonly [key: string]: string };
+  /** Standalone NEG name of the HTTP port (the `rekor` service endpoint's `negNames.http`). */
+  readonly negName: string;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -69,7 +72,8 @@ export class RekorRelease extends Construct {
         attestation_storage: { enabled: true, bucket: `gs://${props.rekor.attestationBucketName}`, persistence: { enabled: false } },
         searchIndex: { storageProvider: "mysql", mysql: { envCredentials: [{ name: "MYSQL_DATABASE", value: REKOR_SEARCH_INDEX_DATABASE }] } },
         extraArgs,
-        service: { annotations: { ...(props.serviceAnnotations ?? {}) } },
+        // The chart annotates only for a GCE ingress; the standalone NEG is the caller's.
+        service: { annotations: { [NEG_ANNOTATION]: standaloneNegAnnotation({ [REKOR_HTTP_PORT]: props.negName }) } },
       },
       createtree: { image: sigstoreImage(images.createtree), serviceAccount: { create: true, name: "rekor-createtree" } },
     };

@@ -12,7 +12,7 @@ export interface TilesLogReleaseProps {
   readonly log: TilesLog;
   /** The log's origin (its public host), which names its checkpoints. */
   readonly origin: string;
-  /** Rekor v2: the Tink keyset (JSON) encrypted with the log's key-encryption key. */
+  /** Rekor v2: the shard's Tink keyset (JSON) encrypted with its key-encryption key (`tiles.rekor.encryptedKeysets.<region>`). */
   readonly encryptedKeyset?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -42,7 +42,7 @@ export class TilesLogRelease extends Construct {
     const chartName = log.spec.chart as "rekor-tiles" | "ctlog-tiles";
     const releaseName = `${chartName}-${log.shardName}`;
     if (log.spec.kind === "rekor") {
-      if (!props.encryptedKeyset) throw new Error(`${this.node.path}: Rekor v2 needs its encrypted Tink keyset (tiles.rekor.encryptedKeyset)`);
+      if (!props.encryptedKeyset) throw new Error(`${this.node.path}: Rekor v2 needs its encrypted Tink keyset (tiles.rekor.encryptedKeysets.<region>)`);
       const configMapName = `${releaseName}-keyset`;
       this.keyset = new ManifestsRelease(this, "keyset", {
         name: configMapName,

@@ -10,7 +10,7 @@ export const TSA_HTTP_PORT = 80;
 
 export interface TimestampReleaseProps {
   readonly tsa: TimestampAuthority;
-  /** PEM chain of the region's timestamping certificate. */
+  /** PEM chain of the region's timestamping certificate, root last (`chartCertificateChain`). */
   readonly certificateChain: string;
   /** Tink keyset (JSON) encrypted with the key-encryption key (signer "tink"). */
   readonly encryptedKeyset?: string;

@@ -1,0 +1,107 @@
+import { Construct } from "constructs";
+import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
+import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
+import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
+import { CTLOG_HEALTH_CHECK_PATH, CtLogExport } from "../regional/ctlog";
+import { regionCode, ResourceNames } from "../shared/names";
+import { CloudArmorPolicy } from "./cloud-armor-policy";
+import { addHttpsEntry } from "./https-entry";
+import type { ManagedCertificate } from "./managed-certificate";
+import { addNegBackendService } from "./neg-backends";
+
+export interface CtLogFrontendProps {
+  readonly project: string;
+  readonly names: ResourceNames;
+  /** Every CT log of the deployment (one when shared, one per region otherwise). */
+  readonly logs: readonly CtLogExport[];
+  /** Host name without the trailing dot (`ctfe.<domain>`). */
+  readonly host: string;
+  readonly managedZone: string;
+  /** Capacity of one endpoint (pod) in requests per second. @default 100 */
+  readonly maxRatePerEndpoint?: number;
+  readonly cloudArmor: CloudArmorConfig;
+  readonly logging: LoggingConfig;
+}
+
+/**
+ * The public host of the deployment's Trillian CT logs: one global load
+ * balancer on which each log has its own path, `/<prefix>/`, routed only to
+ * the pods of the region that runs that log (a log's key and trees exist in
+ * one region, so another region's ct_server could not answer for it). Fulcio
+ * submits through it and monitors read every log through it. Cloud Armor,
+ * TLS 1.2+ with a Certificate Manager certificate, port 80 redirects to HTTPS.
+ */
+export class CtLogFrontend extends Construct {
+  readonly address: ComputeGlobalAddress;
+  readonly securityPolicy: CloudArmorPolicy;
+  /** One backend service per log, by region. */
+  readonly backendServices: { readonly [region: string]: ComputeBackendService };
+  readonly urlMap: ComputeUrlMap;
+  readonly certificate: ManagedCertificate;
+
+  constructor(scope: Construct, id: string, props: CtLogFrontendProps) {
+    super(scope, id);
+    const { names } = props;
+    if (props.logs.length === 0) throw new Error(`CtLogFrontend ${this.node.path}: at least one CT log must be served`);
+    const prefixes = props.logs.map((l) => l.prefix);
+    const twice = prefixes.find((p, i) => prefixes.indexOf(p) !== i);
+    if (twice !== undefined) throw new Error(`CtLogFrontend ${this.node.path}: two logs use the prefix "${twice}"; a prefix names one log`);
+
+    this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
+      name: names.of("ctlog", "armor"),
+      description: "Cloud Armor policy of the CT logs",
+      config: props.cloudArmor,
+    });
+    const backends: { [region: string]: ComputeBackendService } = {};
+    for (const log of props.logs) {
+      // A scope per log keeps each log's health check and backend apart.
+      const part = `ctlog-${regionCode(log.region)}`;
+      backends[log.region] = addNegBackendService(new Construct(this, log.region), {
+        project: props.project,
+        names,
+        namePart: part,
+        title: `CT log ${log.prefix}`,
+        subject: `CT log ${log.prefix}`,
+        protocol: "http",
+        healthCheckPath: CTLOG_HEALTH_CHECK_PATH,
+        groups: [{ label: log.region, region: log.region, zones: log.zones, servedZones: log.servedZones, negNames: { http: log.httpNegName } }],
+        maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
+        securityPolicy: this.securityPolicy.selfLink,
+        logging: props.logging,
+      });
+    }
+    this.backendServices = backends;
+
+    const first = backends[props.logs[0].region];
+    this.urlMap = new ComputeUrlMap(this, "url-map", {
+      name: names.of("ctlog", "url-map"),
+      description: `Routes ${props.host}: each CT log's path to the region that runs it`,
+      // Paths of no log reach the first log's ct_server, which answers 404.
+      defaultService: first.id,
+      hostRule: [{ hosts: [props.host], pathMatcher: "ctlog" }],
+      pathMatcher: [
+        {
+          name: "ctlog",
+          defaultService: first.id,
+          pathRule: props.logs.map((log) => ({ paths: [`/${log.prefix}/*`], service: backends[log.region].id })),
+        },
+      ],
+    });
+
+    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
+      project: props.project,
+      names,
+      namePart: "ctlog",
+      host: props.host,
+      managedZone: props.managedZone,
+      urlMap: this.urlMap.id,
+      title: "CT logs",
+    }));
+  }
+
+  /** The load balancer's IP address, for the host's A record. */
+  get ipAddress(): string {
+    return this.address.address;
+  }
+}
