@@ -17,8 +17,8 @@ describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack
 
   it("warns at synth, naming the settings, that Fulcio and the TSA wait for their chains", () => {
     const manifest = files["manifest.json"];
-    expect(manifest).toContain(`set regional.fulcio.certificateChains.${region}`);
-    expect(manifest).toContain(`set regional.tsa.certificateChains.${region} and regional.tsa.encryptedKeysets.${region}`);
+    expect(manifest).toContain(`then set trust.regions.${region}.fulcioChain (and trust.fulcio.rootCertificate)`);
+    expect(manifest).toContain(`set trust.regions.${region}.tsaChain (and trust.tsa.rootCertificate) and regional.tsa.encryptedKeysets.${region}`);
   });
 
   it("exports the NEG names and zones the global stack reads, without marking them sensitive", () => {

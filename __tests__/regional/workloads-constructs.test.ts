@@ -29,7 +29,7 @@ describe("workload constructs", () => {
   it("Fulcio with a KMS CA refuses to install without its chain, naming the setting", () => {
     expect(
       () => new FulcioRelease(stack, "no-chain", { fulcio: kms, identity: fulcioIdentityConfig([]), negNames: { http: "h", grpc: "g" } }),
-    ).toThrow(/regional\.fulcio\.certificateChains/);
+    ).toThrow(/trust\.regions\.<region>\.fulcioChain/);
   });
 
   it("wildcard issuers go to MetaIssuers; a second listing of an issuer is refused", () => {

@@ -1,14 +1,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { X509Certificate } from "crypto";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import { App, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import { parse as parseYaml } from "yaml";
 import { addSigstoreDeployment, SigstoreDeployment } from "../../lib/app";
 import { parseConfig } from "../../lib/config/load";
+import type { SigstoreConfig } from "../../lib/config/schema";
 import type { ChartRelease } from "../../lib/regional/workloads/release";
 import { baseConfig, StackJson, withConfig } from "../helpers/synth";
+import { issue, selfSigned } from "../trust/pki";
 
 const CHARTS_DIR = path.join(__dirname, "../fixtures/helm-charts");
 const CHART_DIRS: Record<string, string> = {
@@ -35,32 +38,58 @@ function annotatedDigests(chart: string): Set<string> {
 }
 
 const keyset = (data: string) => JSON.stringify({ encryptedKeyset: data, keysetInfo: { primaryKeyId: 1 } });
-const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const SECRET_MARKER = "s3cr3t-client-secret-value";
-const input = withConfig((c) => {
-  c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
-  c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeyset: keyset("Q2lRRA==") } };
-  c.regional = {
-    fulcio: {
-      ca: "kms",
-      certificateChains: { "us-east1": PEM, "europe-west1": PEM },
-      issuers: [
-        { issuerUrl: "https://token.actions.githubusercontent.com", type: "github-workflow" },
-        { issuerUrl: "https://oidc.spire.prod.example.com", type: "spiffe", spiffeTrustDomain: "prod.example.com" },
-      ],
-    },
-    tsa: { certificateChains: { "us-east1": PEM, "europe-west1": PEM }, encryptedKeysets: { "us-east1": keyset("Q2lRQQ=="), "europe-west1": keyset("Q2lRQg==") } },
-    dex: {
-      connectorSecrets: ["github-client-secret"],
-      connectors: [{ id: "github", type: "github", name: "GitHub", clientId: "Iv1.abc", clientSecret: "github-client-secret", config: { loadAllGroups: false } }],
-    },
-  };
-}, baseConfig());
-const config = parseConfig(input);
+/** Real certificates: one Fulcio root with a P-384 intermediate per region, one TSA root with a timestamping leaf per region. */
+interface Pki {
+  readonly fulcioRoot: string;
+  readonly tsaRoot: string;
+  readonly fulcioChain: Record<string, string>;
+  readonly tsaChain: Record<string, string>;
+}
+async function makePki(): Promise<Pki> {
+  const fulcioRoot = await selfSigned("fulcio root");
+  const tsaRoot = await selfSigned("tsa root");
+  const pki: Pki = { fulcioRoot: fulcioRoot.pem, tsaRoot: tsaRoot.pem, fulcioChain: {}, tsaChain: {} };
+  for (const region of ["us-east1", "europe-west1"]) {
+    pki.fulcioChain[region] = (await issue(fulcioRoot, `fulcio ${region}`, "ca")).pem;
+    pki.tsaChain[region] = (await issue(tsaRoot, `tsa ${region}`, "tsa")).pem;
+  }
+  return pki;
+}
+function inputWith(pki: Pki) {
+  return withConfig((c) => {
+    c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
+    // Rekor v1 and the shared CT log in the primary region (us-east1); the TesseraCT shard in europe-west1.
+    c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeysets: { "us-east1": keyset("Q2lRRA==") } } };
+    c.trust = {
+      fulcio: { rootCertificate: pki.fulcioRoot },
+      tsa: { rootCertificate: pki.tsaRoot },
+      regions: Object.fromEntries(Object.keys(pki.fulcioChain).map((r) => [r, { fulcioChain: [pki.fulcioChain[r]], tsaChain: [pki.tsaChain[r]] }])),
+    };
+    c.regional = {
+      fulcio: {
+        ca: "kms",
+        issuers: [
+          { issuerUrl: "https://token.actions.githubusercontent.com", type: "github-workflow" },
+          { issuerUrl: "https://oidc.spire.prod.example.com", type: "spiffe", spiffeTrustDomain: "prod.example.com" },
+        ],
+      },
+      tsa: { encryptedKeysets: { "us-east1": keyset("Q2lRQQ=="), "europe-west1": keyset("Q2lRQg==") } },
+      dex: {
+        connectorSecrets: ["github-client-secret"],
+        connectors: [{ id: "github", type: "github", name: "GitHub", clientId: "Iv1.abc", clientSecret: "github-client-secret", config: { loadAllGroups: false } }],
+      },
+    };
+  }, baseConfig());
+}
 
+let pki: Pki;
+let config: SigstoreConfig;
 let deployment: SigstoreDeployment;
 const stacks: Record<string, StackJson> = {};
-beforeAll(() => {
+beforeAll(async () => {
+  pki = await makePki();
+  config = parseConfig(inputWith(pki));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-workloads-"));
   try {
     const app = new App({ outdir });
@@ -89,12 +118,14 @@ const helmReleases = (region: string) => Object.values(regional(region).resource
 describe("Helm releases per region", () => {
   it("installs one release per service each region runs, each in its own namespace", () => {
     const names = (region: string) => helmReleases(region).filter((r) => r.repository).map((r) => `${r.name}@${r.namespace}`).sort();
+    // us-east1 (primary) runs Rekor v1 (services.rekor.region), the shared CT log and the Rekor v2 shard, so Trillian too.
     expect(names("us-east1")).toEqual(
       ["ctlog@ctlog-system", "dex@dex-system", "fulcio@fulcio-system", "rekor-tiles-1@rekor-tiles-system", "rekor@rekor-system", "trillian@trillian-system", "tsa@tsa-system"].sort(),
     );
-    expect(names("europe-west1")).toEqual(
-      ["ctlog-tiles-1@ctlog-tiles-system", "ctlog@ctlog-system", "dex@dex-system", "fulcio@fulcio-system", "rekor@rekor-system", "trillian@trillian-system", "tsa@tsa-system"].sort(),
-    );
+    // europe-west1 runs no Trillian log: no Rekor v1 copy, no CT log copy, no Trillian.
+    expect(names("europe-west1")).toEqual(["ctlog-tiles-1@ctlog-tiles-system", "dex@dex-system", "fulcio@fulcio-system", "tsa@tsa-system"].sort());
+    const w = stackOf("europe-west1").workloads;
+    expect([w.rekor, w.ctlog, w.trillian]).toEqual([undefined, undefined, undefined]);
   });
 
   it("pins each chart to the version of the reference chart, atomic, waiting for pods and jobs, with a timeout", () => {
@@ -170,7 +201,8 @@ describe("Helm releases per region", () => {
         validated++;
       }
     }
-    expect(validated).toBe(12);
+    // us-east1: trillian, rekor, ctlog, fulcio, tsa, rekor-tiles; europe-west1: fulcio, tsa, ctlog-tiles (dex has no schema).
+    expect(validated).toBe(9);
   });
 
   it("the value-path check catches a misspelt key", () => {
@@ -195,13 +227,16 @@ describe("wiring to the stack's resources", () => {
     expect(body.values[0]).toContain(".connection_name");
   });
 
-  it("Fulcio signs with its region's KMS key and chain, submits to the region's CT log, and trusts the configured issuers", () => {
+  it("Fulcio signs with its region's KMS key and its chain from trust (intermediate, then root), and trusts the configured issuers", () => {
     const v = values("europe-west1", "fulcio");
     expect(v.server.args.certificateAuthority).toBe("kmsca");
     expect(v.server.args.kms_resource).toMatch(/^gcpkms:\/\//);
     expect(helmReleases("europe-west1").find((r) => r.name === "fulcio").values[0]).toMatch(/gcpkms:\/\/\$\{google_kms_crypto_key\.[^}]*\.id\}/);
-    expect(v.server.args.kms_cert_chain).toBe(PEM);
-    expect(v.server.args.ct_log_url).toBe("http://ctlog.ctlog-system.svc/sigstore");
+    const chain = new X509Certificate(v.server.args.kms_cert_chain);
+    expect(chain.subject).toBe("CN=fulcio europe-west1");
+    const pems = String(v.server.args.kms_cert_chain).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    expect(pems.map((pem) => pem.trim())).toEqual([pki.fulcioChain["europe-west1"].trim(), pki.fulcioRoot.trim()]);
+    expect(values("us-east1", "fulcio").server.args.kms_cert_chain).toContain(pki.fulcioChain["us-east1"].trim());
     expect(v.config.contents).toEqual({
       OIDCIssuers: {
         "https://oauth2.sigstore.test.example/auth": { IssuerURL: "https://oauth2.sigstore.test.example/auth", ClientID: "sigstore", Type: "email", IssuerClaim: "$.federated_claims.connector_id" },
@@ -209,6 +244,21 @@ describe("wiring to the stack's resources", () => {
         "https://oidc.spire.prod.example.com": { IssuerURL: "https://oidc.spire.prod.example.com", ClientID: "sigstore", Type: "spiffe", SPIFFETrustDomain: "prod.example.com" },
       },
     });
+  });
+
+  it("Fulcio submits to the CT log its placement names: in-cluster where the log runs, through its public host elsewhere", () => {
+    // The shared CT log runs in the primary region, under the prefix of that region.
+    expect(values("us-east1", "fulcio").server.args).toMatchObject({ ct_log_url: "http://ctlog.ctlog-system.svc/us-east1", disable_ct_log: false });
+    expect(values("europe-west1", "fulcio").server.args).toMatchObject({ ct_log_url: "https://ctfe.sigstore.test.example/us-east1", disable_ct_log: false });
+    // The CT log serves under that prefix.
+    expect(values("us-east1", "ctlog").createctconfig.logPrefix).toBe("us-east1");
+  });
+
+  it("the TSA signs with its chain from trust (signing certificate, then root) and its region's keyset", () => {
+    const v = (stackOf("europe-west1").workloads.timestamp as any).chart.values;
+    const pems = String(v.server.args.cert_chain).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    expect(pems.map((pem) => pem.trim())).toEqual([pki.tsaChain["europe-west1"].trim(), pki.tsaRoot.trim()]);
+    expect(v.server.args.tink_enc_keyset).toBe(keyset("Q2lRQg=="));
   });
 
   it("Rekor signs with its KMS key, indexes through the Auth Proxy as its IAM user, and reads its tree from createtree's ConfigMap", () => {
@@ -262,7 +312,8 @@ describe("wiring to the stack's resources", () => {
         });
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(14);
+    // us-east1: log server, log signer, rekor, ctlog, fulcio, tsa, dex, rekor-tiles; europe-west1: fulcio, tsa, dex, ctlog-tiles.
+    expect(checked).toBe(12);
   });
 
   it("no secret value appears in the synthesized output", () => {
@@ -286,7 +337,8 @@ describe("wiring to the stack's resources", () => {
 });
 
 describe("NEGs", () => {
-  const SERVICES = ["fulcio", "tsa", "dex"] as const;
+  const SERVICES = ["fulcio", "tsa", "dex", "rekor", "ctlog"] as const;
+  const annotatedNeg = (values: any, port: string) => JSON.parse(values.server.service.annotations["cloud.google.com/neg"]).exposed_ports[port].name as string;
 
   it("each public release's Service asks for the standalone NEGs the global stack's backends name, in every zone", () => {
     const global = stacks.global;
@@ -301,7 +353,13 @@ describe("NEGs", () => {
         fulcio: [(w.fulcio!.chart.values as any).neg.http.name, (w.fulcio!.chart.values as any).neg.grpc.name],
         tsa: [(w.timestamp!.chart.values as any).neg.http.name],
         dex: [JSON.parse((w.dex.chart.values as any).service.annotations["cloud.google.com/neg"]).exposed_ports["5556"].name],
+        // Rekor v1 and the CT log run only where placed; their charts take the NEG annotation as server.service.annotations.
+        rekor: w.rekor ? [annotatedNeg(w.rekor.chart.values, "80")] : [],
+        ctlog: w.ctlog ? [annotatedNeg(w.ctlog.chart.values, "80")] : [],
       };
+      expect({ region, rekor: releaseNegs.rekor.length, ctlog: releaseNegs.ctlog.length }).toEqual({ region, rekor: region === "us-east1" ? 1 : 0, ctlog: region === "us-east1" ? 1 : 0 });
+      if (w.ctlog) expect(releaseNegs.ctlog).toEqual([stackOf(region).ctlog!.negName]);
+      if (w.rekor) expect(releaseNegs.rekor).toEqual([stackOf(region).endpoints.rekor!.negNames.http]);
       expect(Object.keys(JSON.parse((w.dex.chart.values as any).service.annotations["cloud.google.com/neg"]).exposed_ports)).toEqual(["5556"]);
       const lookups = Object.values(json.data!.google_compute_network_endpoint_group as Record<string, any>);
       const published = json.resource!.terraform_data as Record<string, any>;
@@ -367,7 +425,9 @@ describe("configuration errors name the field", () => {
     ["regional.fulcio.issuers[0].type", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "github" }] } })],
     ["regional.fulcio.issuers[0].spiffeTrustDomain", (c: any) => (c.regional = { fulcio: { issuers: [{ issuerUrl: "https://a.example.com", type: "spiffe" }] } })],
     ["regional.tsa.encryptedKeysets.us-east1", (c: any) => (c.regional = { tsa: { encryptedKeysets: { "us-east1": "not a keyset" } } })],
-    ["regional.fulcio.certificateChains.us-west1", (c: any) => (c.regional = { fulcio: { certificateChains: { "us-west1": PEM } } })],
+    ["tiles.rekor.encryptedKeysets.europe-west1", (c: any) => (c.tiles = { rekor: { encryptedKeysets: { "europe-west1": keyset("QQ==") } } }, c.features = { rekorTiles: true })],
+    ["tiles.ctlog.encryptedKeysets.us-east1", (c: any) => (c.tiles = { ctlog: { encryptedKeysets: { "us-east1": keyset("QQ==") } } }, c.features = { ctlogTiles: true })],
+    ["regional.tsa.encryptedKeysets.us-west1", (c: any) => (c.regional = { tsa: { encryptedKeysets: { "us-west1": keyset("QQ==") } } })],
     ["regional.dex.connectors[0].clientSecret", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "nope" }] } })],
     ["regional.dex.connectors[0].config", (c: any) => (c.regional = { dex: { connectors: [{ id: "gh", type: "github", name: "GitHub", clientId: "x", clientSecret: "github-client-secret", config: { clientSecret: SECRET_MARKER } }] } })],
   ])("%s", (field, change) => {

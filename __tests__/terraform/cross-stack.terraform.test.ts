@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseConfig } from "../../lib/config/load";
 import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
+import { issue, selfSigned } from "../trust/pki";
 
 // Applies the synthesized cross-stack wiring with a real Terraform binary, in
 // the directory layout cdktf uses (<project>/cdktf.out/stacks/<stack>), so the
@@ -14,16 +15,21 @@ import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
 // precondition; Google resources are left out (no provider download here).
 
 /**
- * The example with every region's Fulcio and TSA chains (and TSA keyset) set, so every region
+ * The example with every region's Fulcio and TSA chains (trust.regions, real
+ * certificates under one root each) and TSA keyset set, so every region
  * installs them and publishes their zones; without them a region withholds those zones.
  */
-function servingExampleConfig() {
+async function servingExampleConfig() {
   const c = structuredClone(exampleConfig()) as any;
-  const pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+  const fulcioRoot = await selfSigned("fulcio root");
+  const tsaRoot = await selfSigned("tsa root");
   const keyset = JSON.stringify({ encryptedKeyset: "Q2lRQQ==", keysetInfo: { primaryKeyId: 1 } });
-  const byRegion = (value: string) => Object.fromEntries(c.regions.map((r: any) => [r.region, value]));
-  c.regional.fulcio.certificateChains = byRegion(pem);
-  c.regional.tsa = { certificateChains: byRegion(pem), encryptedKeysets: byRegion(keyset) };
+  const regions: Record<string, object> = {};
+  for (const r of c.regions) {
+    regions[r.region] = { fulcioChain: [(await issue(fulcioRoot, `fulcio ${r.region}`, "ca")).pem], tsaChain: [(await issue(tsaRoot, `tsa ${r.region}`, "tsa")).pem] };
+  }
+  c.trust = { ...(c.trust ?? {}), fulcio: { rootCertificate: fulcioRoot.pem }, tsa: { rootCertificate: tsaRoot.pem }, regions };
+  c.regional.tsa = { ...(c.regional.tsa ?? {}), encryptedKeysets: Object.fromEntries(c.regions.map((r: any) => [r.region, keyset])) };
   return parseConfig(c);
 }
 
@@ -87,8 +93,8 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it("the global stack reads every region's NEG names from the regional state files, wherever the project lives", () => {
-    const config = servingExampleConfig();
+  it("the global stack reads every region's NEG names from the regional state files, wherever the project lives", async () => {
+    const config = await servingExampleConfig();
     const { stacks } = synthDeployment(config);
     writeProject(root, stacks);
     // The primary region first: the others read its "APIs enabled" value.
@@ -106,8 +112,8 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
     );
   });
 
-  it("refuses to plan the global stack before a region that gained a zone is deployed", () => {
-    const config = servingExampleConfig();
+  it("refuses to plan the global stack before a region that gained a zone is deployed", async () => {
+    const config = await servingExampleConfig();
     writeProject(root, synthDeployment(config).stacks);
     for (const stack of ["regional-us-east1", "regional-europe-west1", "regional-asia-northeast1"]) expect(deploy(root, stack).status).toBe(0);
 

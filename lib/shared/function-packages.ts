@@ -14,7 +14,7 @@ const PACKAGE_NAME = "sigstore-cdktf";
 let root: string | undefined;
 
 /** The package's root directory: from lib/shared (sources) or dist/lib/shared (compiled). */
-function packageRoot(): string {
+export function packageRoot(): string {
   if (root) return root;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");

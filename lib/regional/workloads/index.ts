@@ -1,7 +1,7 @@
 // The Sigstore services as Helm releases (one construct per release).
 export { CHARTS, sigstoreImage } from "./charts";
 export type { ChartName, ChartSpec, PinnedImage } from "./charts";
-export { ChartRelease, DEFAULT_RELEASE_TIMEOUT_SECONDS, ManifestsRelease } from "./release";
+export { ChartRelease, DEFAULT_RELEASE_TIMEOUT_SECONDS, ManifestsRelease, manifestsChartDir } from "./release";
 export type { ChartReleaseProps, KubernetesObject } from "./release";
 export { CtLogRelease, CTLOG_HTTP_PORT, CTLOG_TREE_CONFIG_MAP, ctLogInClusterUrl } from "./ctlog";
 export type { CtLogReleaseProps } from "./ctlog";

@@ -2,7 +2,17 @@ import * as path from "path";
 import { Construct } from "constructs";
 import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { packageRoot } from "../../shared/function-packages";
 import { CHARTS, ChartName } from "./charts";
+
+/**
+ * The local chart that installs plain Kubernetes objects. It ships as is
+ * (package.json `files`), not compiled, so it is found from the package root:
+ * the same path whether the library runs from lib/ (sources) or dist/lib/.
+ */
+export function manifestsChartDir(): string {
+  return path.join(packageRoot(), "lib", "regional", "workloads", "manifests-chart");
+}
 
 /**
  * A values document for Helm: the typed values as JSON (which is YAML). The
@@ -107,7 +117,7 @@ export class ManifestsRelease extends Construct {
   ) {
     super(scope, id);
     this.objects = props.objects;
-    const chart = new TerraformAsset(this, "chart", { path: path.join(__dirname, "manifests-chart"), type: AssetType.DIRECTORY });
+    const chart = new TerraformAsset(this, "chart", { path: manifestsChartDir(), type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
       name: props.name,
       namespace: props.namespace,
