@@ -40,6 +40,10 @@ export type {
   MonitoringConfig,
   DexJwksConfig,
   TilesLogConfig,
+  FulcioIssuerConfig,
+  DexConnectorConfig,
+  CtLogConfig,
+  TrustConfig,
 } from "./config/schema";
 export { ConfigError, loadConfigFile, parseConfig, validateConfig } from "./config/load";
 export type { ConfigProblem } from "./config/load";
@@ -65,6 +69,9 @@ export type { ServiceARecordProps, WeightedAddress } from "./shared/service-a-re
 export { ImportBlock, RemovedBlock } from "./shared/state-blocks";
 export { TerraformData } from "./shared/terraform-data";
 export { preventDestroy } from "./shared/protection";
+export { TransparentScope } from "./shared/sigstore-stack";
+export { LogMetricsReady, TimeSleep, LOG_METRIC_PROPAGATION_SECONDS, TIME_PROVIDER } from "./shared/log-metrics-ready";
+export type { LogMetricsReadyProps } from "./shared/log-metrics-ready";
 
 // ---- Global constructs -----------------------------------------------------
 export { GlobalFrontend } from "./global/global-frontend";
@@ -118,7 +125,41 @@ export type { DexProps } from "./regional/dex";
 export { DexJwksPublisher } from "./regional/dex-jwks-publisher";
 export type { DexJwksPublisherProps } from "./regional/dex-jwks-publisher";
 export { RegionalMonitoring } from "./regional/monitoring";
+export { FulcioRootCa } from "./regional/fulcio-root";
+export type { FulcioRootCaProps } from "./regional/fulcio-root";
+export { PublicObjectsExemption } from "./regional/public-objects-exemption";
+export type { PublicObjectsExemptionProps } from "./regional/public-objects-exemption";
+export { CtLogFrontend } from "./global/ctlog-frontend";
+export type { CtLogFrontendProps } from "./global/ctlog-frontend";
 export type { RegionalMonitoringProps, MonitoredService, MonitoredFeatures, WorkloadId, UptimeCheckerRegion, UptimeCheckPeriod } from "./regional/monitoring";
+
+// ---- Sigstore services as Helm releases (one construct per release) -------
+export { RegionalWorkloads } from "./regional/workloads/regional-workloads";
+export type { RegionalWorkloadsProps } from "./regional/workloads/regional-workloads";
+export { ChartRelease, ManifestsRelease, DEFAULT_RELEASE_TIMEOUT_SECONDS, helmValuesDocument, manifestsChartDir } from "./regional/workloads/release";
+export type { ChartReleaseProps, KubernetesObject } from "./regional/workloads/release";
+export { CHARTS, sigstoreImage } from "./regional/workloads/charts";
+export type { ChartName, ChartSpec, PinnedImage, SigstoreImageValues } from "./regional/workloads/charts";
+export { TrillianRelease, TRILLIAN_RPC_PORT, TRILLIAN_HTTP_PORT } from "./regional/workloads/trillian";
+export type { TrillianReleaseProps } from "./regional/workloads/trillian";
+export { RekorRelease, REKOR_HTTP_PORT, REKOR_TREE_CONFIG_MAP } from "./regional/workloads/rekor";
+export type { RekorReleaseProps } from "./regional/workloads/rekor";
+export { CtLogRelease, CTLOG_HTTP_PORT, CTLOG_TREE_CONFIG_MAP, ctLogInClusterUrl } from "./regional/workloads/ctlog";
+export type { CtLogReleaseProps } from "./regional/workloads/ctlog";
+export { FulcioRelease, FULCIO_PORTS } from "./regional/workloads/fulcio";
+export type { FulcioReleaseProps } from "./regional/workloads/fulcio";
+export { TimestampRelease, TSA_HTTP_PORT } from "./regional/workloads/tsa";
+export type { TimestampReleaseProps } from "./regional/workloads/tsa";
+export { TilesLogRelease, TILES_NEG_PORTS } from "./regional/workloads/tiles";
+export type { TilesLogReleaseProps } from "./regional/workloads/tiles";
+export { DexRelease, DEX_HTTP_PORT } from "./regional/workloads/dex";
+export type { DexReleaseProps } from "./regional/workloads/dex";
+export { NegReadiness } from "./regional/workloads/neg-readiness";
+export type { NegReadinessProps } from "./regional/workloads/neg-readiness";
+export { chartCertificateChain } from "./regional/workloads/chains";
+export { dexConnectors, dexIssuerUrl, fulcioIdentityConfig } from "./regional/workloads/identity";
+export { NEG_ANNOTATION, standaloneNegAnnotation, workloadIdentityAccount } from "./regional/workloads/values";
+export type { FulcioIdentityConfig, FulcioOidcIssuer } from "./regional/workloads/values";
 
 // ---- Trust material contract -----------------------------------------------
 export { TRUST_OUTPUTS } from "./trust/types";
@@ -127,6 +168,7 @@ export type { TrustMaterial, AuthorityMaterial, LogMaterial, InstanceUrls, Valid
 // ---- Trust root assembly and outputs --------------------------------------
 export * from "./trust";
 export { TrustOutputs } from "./global/trust-outputs";
+export { TrustCommandError } from "./cli/trust";
 export type { TrustOutputsProps } from "./global/trust-outputs";
 
 // ---- Where services run ----------------------------------------------------

@@ -7,7 +7,7 @@ import { ChartRelease, helmValuesDocument } from "../../lib/regional/workloads/r
 import { testContext } from "../helpers/construct";
 
 const stack = new TerraformStack(Testing.app() as App, "test");
-const privateca = new Fulcio(stack, "fulcio-pca", { context: testContext(), workloadPool: "p.svc.id.goog", ca: "privateca" });
+const privateca = new Fulcio(stack, "fulcio-pca", { context: testContext(), workloadPool: "p.svc.id.goog", ca: "privateca", rootCaId: "projects/p/locations/us-east1/caPools/root-pool/certificateAuthorities/root" });
 const kms = new Fulcio(stack, "fulcio-kms", { context: testContext({ region: "europe-west1" }), workloadPool: "p.svc.id.goog", ca: "kms" });
 const release = new FulcioRelease(stack, "release", {
   fulcio: privateca,
