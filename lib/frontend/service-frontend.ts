@@ -164,7 +164,7 @@ export class ServiceFrontend extends Construct {
 }
 
 /** A region's NEGs of one service, as a front end's backends take them. */
-export function negGroupOf(r: RegionalServiceExport): NegGroup {
+export function negGroupOf(r: Omit<RegionalServiceExport, "ingressAddress">): NegGroup {
   return {
     label: r.region,
     region: r.region,

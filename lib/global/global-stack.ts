@@ -109,7 +109,8 @@ export class GlobalStack extends SigstoreStack {
         name: fqdnOf(log.subdomain, config.dns.domain),
         type: "A",
         ttl: 300,
-        rrdatas: [frontend.ipAddress],
+        rrdatas: [frontend.servingAddress],
+        dependsOn: [frontend.httpsForwardingRule],
       });
     }
 
@@ -136,11 +137,13 @@ export class GlobalStack extends SigstoreStack {
       }
       let targets: WeightedAddress[] = [];
       if (owned && frontend) {
+        // Addresses read from the :443 rules: the primary's is a cross-stack
+        // reference to its regional front end's forwarding rule.
         targets =
           plan.globalWeight === undefined
-            ? [{ address: frontend.ipAddress, weight: 1 }]
+            ? [{ address: frontend.servingAddress, weight: 1 }]
             : [
-                { address: frontend.ipAddress, weight: plan.globalWeight },
+                { address: frontend.servingAddress, weight: plan.globalWeight },
                 { address: primary.endpoints[plan.service].exported.ingressAddress, weight: complementOf(plan.globalWeight) },
               ];
       }
@@ -150,7 +153,16 @@ export class GlobalStack extends SigstoreStack {
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
-        owned: owned ? { adopt: plan.adopt, targets } : undefined,
+        owned:
+          owned && frontend
+            ? {
+                adopt: plan.adopt,
+                targets,
+                servedBy: [frontend.httpsForwardingRule],
+                // Nothing moves to the global address before its certificate is ACTIVE.
+                activeCertificates: [frontend.certificate.certificate!],
+              }
+            : undefined,
       });
     }
     waitFor(this, apisReady);

@@ -6,7 +6,7 @@ import { incomingJwksObject } from "../global/dex-jwks";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { jwksPublisherBundle } from "../shared/function-packages";
 import { hostOf, ResourceNames } from "../shared/names";
-import { ServiceARecord } from "../shared/service-a-record";
+import { ServiceARecord, ServiceARecordProps } from "../shared/service-a-record";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels } from "../shared/sigstore-stack";
 import { TerraformData } from "../shared/terraform-data";
@@ -54,6 +54,21 @@ export function hostedTilesLogs(config: SigstoreConfig, region: string): TilesLo
 /** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
 export function aggregatesDexKeys(config: SigstoreConfig): boolean {
   return config.services.dex.exposeGlobally && config.dexJwks.enabled;
+}
+
+/**
+ * The regional owner's record: on the front end's :443 rule (so never before
+ * it exists). Taking over a live record (adopt) also waits for the
+ * certificate to be ACTIVE; a record created new has no traffic to break.
+ */
+function regionalOwnership(endpoint: RegionalServiceEndpoint, adopt: boolean): ServiceARecordProps["owned"] {
+  const frontend = endpoint.frontend!;
+  return {
+    adopt,
+    targets: [{ address: frontend.servingAddress, weight: 1 }],
+    servedBy: [frontend.httpsForwardingRule],
+    activeCertificates: adopt && endpoint.regionalCertificate ? [endpoint.regionalCertificate] : [],
+  };
 }
 
 /** Everything one region of the deployment needs; one stack per region. */
@@ -153,6 +168,26 @@ export class RegionalStack extends SigstoreStack {
       });
     }
     this.endpoints = endpoints;
+    // Every region answers on its ingress address with the same front end as
+    // the global one, over its own NEGs. The certificate of each host is issued
+    // once, by the primary region; the others serve it too.
+    for (const service of PUBLIC_SERVICE_IDS) {
+      const settings = config.services[service];
+      const host = hostOf(settings.subdomain, config.dns.domain);
+      const certificate = context.primary
+        ? endpoints[service].issueRegionalCertificate({ project: config.project.id, host, managedZone: config.dns.zoneName })
+        : props.primary?.endpoints[service].regionalCertificate;
+      if (!certificate) throw new Error(`Regional stack ${this.region} needs the primary region's certificate of ${service}`);
+      endpoints[service].addFrontend({
+        project: config.project.id,
+        host,
+        managedZone: config.dns.zoneName,
+        maxRatePerEndpoint: settings.maxRatePerEndpoint,
+        cloudArmor: settings.cloudArmor,
+        logging: config.logging,
+        certificateId: certificate.id,
+      });
+    }
 
     // Signing and identity services.
     this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, protectionLevel });
@@ -228,9 +263,7 @@ export class RegionalStack extends SigstoreStack {
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
-        owned: owned
-          ? { adopt: plan.adopt, targets: [{ address: endpoints[plan.service].ingressAddress.address, weight: 1 }] }
-          : undefined,
+        owned: owned ? regionalOwnership(endpoints[plan.service], plan.adopt) : undefined,
       });
     }
     waitFor(this, this.apisReady);
