@@ -1,6 +1,7 @@
 export * from "./app";
 export * from "./config/load";
 export * from "./config/schema";
+export * from "./frontend/service-frontend";
 export * from "./global/cloud-armor-policy";
 export * from "./global/global-frontend";
 export * from "./global/global-stack";
@@ -11,6 +12,7 @@ export * from "./regional/service-endpoint";
 export * from "./shared/dns-ownership";
 export * from "./shared/names";
 export * from "./shared/state-blocks";
+export * from "./shared/record-guard";
 export * from "./shared/service-a-record";
 export * from "./shared/services";
 export * from "./shared/sigstore-stack";
