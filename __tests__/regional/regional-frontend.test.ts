@@ -101,8 +101,9 @@ describe.each(REGIONS)("the front end of region %s", (region, zones) => {
       expect([authorizations, certificates]).toEqual([[], []]);
       return;
     }
-    expect(authorizations.map((a) => [a.domain, a.type])).toEqual(SERVICES.map((s) => [HOST[s], "PER_PROJECT_RECORD"]));
-    expect(certificates.map((c) => c.managed.domains)).toEqual(SERVICES.map((s) => [HOST[s]]));
+    const hosts = SERVICES.map((s) => HOST[s]).sort();
+    expect(authorizations.map((a) => [a.domain, a.type]).sort()).toEqual(hosts.map((h) => [h, "PER_PROJECT_RECORD"]));
+    expect(certificates.map((c) => c.managed.domains).sort()).toEqual(hosts.map((h) => [h]));
     for (const service of SERVICES) {
       const cname = resources(stack, "google_dns_record_set")[`${service}_regional_tls_dns_authorization_record`];
       expect(cname.rrdatas).toEqual([ref("google_certificate_manager_dns_authorization", `${service}_regional_tls_dns_authorization`, "dns_resource_record[0].data")]);

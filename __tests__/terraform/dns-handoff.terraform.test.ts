@@ -147,13 +147,20 @@ describeWithTerraform(`DNS hand-off under real Terraform (${haveTerraform ? terr
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-"));
-    // A gcloud that answers only the question the guard must ask.
+    // A gcloud that answers only the question the guard must ask: $FAKE_RRSETS
+    // for Fulcio's name, no record for the other services' (created new here).
     bin = path.join(root, "bin");
     fs.mkdirSync(bin);
-    const expected = ["dns", "record-sets", "list", "--project=sigstore-test", "--zone=test-zone", `--name=${FQDN}`, "--type=A", "--format=json"];
+    const question = (name: string) => ["dns", "record-sets", "list", "--project=sigstore-test", "--zone=test-zone", `--name=${name}`, "--type=A", "--format=json"].join(" ");
     fs.writeFileSync(
       path.join(bin, "gcloud"),
-      `#!/bin/sh\n[ "$*" = "${expected.join(" ")}" ] || { echo "unexpected gcloud call: $*" >&2; exit 2; }\nprintf '%s' "$FAKE_RRSETS"\n`,
+      [
+        "#!/bin/sh",
+        `[ "$*" = "${question(FQDN)}" ] && { printf '%s' "$FAKE_RRSETS"; exit 0; }`,
+        `[ "$*" = "${question("timestamp.sigstore.test.example.")}" ] || [ "$*" = "${question("oauth2.sigstore.test.example.")}" ] && { echo "[]"; exit 0; }`,
+        'echo "unexpected gcloud call: $*" >&2; exit 2',
+        "",
+      ].join("\n"),
       { mode: 0o755 },
     );
   });
