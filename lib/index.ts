@@ -173,3 +173,9 @@ export type { TrustOutputsProps } from "./global/trust-outputs";
 
 // ---- Where services run ----------------------------------------------------
 export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";
+
+// ---- Front ends and DNS records ---------------------------------------------
+export { ServiceFrontend } from "./frontend/service-frontend";
+export type { ServiceFrontendProps } from "./frontend/service-frontend";
+export { RecordGuard } from "./shared/record-guard";
+export type { RecordGuardProps } from "./shared/record-guard";

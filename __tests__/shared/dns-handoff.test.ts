@@ -101,13 +101,20 @@ describe("the hand-off never recreates the record", () => {
     }
   });
 
-  it("points at the region's ingress while regional, and at the global address once global", () => {
+  it("points at the region's front end while regional, and at the global address once global, read from their :443 rules", () => {
     expect(resources(regional, "google_dns_record_set").fulcio_a_record.rrdatas).toEqual([
-      "${google_compute_global_address.fulcio_ingress_address.address}",
+      "${google_compute_global_forwarding_rule.fulcio_frontend_https_forwarding_rule.ip_address}",
     ]);
     expect(resources(global, "google_dns_record_set").fulcio_a_record.rrdatas).toEqual([
-      "${google_compute_global_address.fulcio_address.address}",
+      "${google_compute_global_forwarding_rule.fulcio_https_forwarding_rule.ip_address}",
     ]);
+    // Each rule listens on the address reserved for it.
+    expect(resources(regional, "google_compute_global_forwarding_rule").fulcio_frontend_https_forwarding_rule.ip_address).toBe(
+      "${google_compute_global_address.fulcio_ingress_address.address}",
+    );
+    expect(resources(global, "google_compute_global_forwarding_rule").fulcio_https_forwarding_rule.ip_address).toBe(
+      "${google_compute_global_address.fulcio_address.address}",
+    );
   });
 
   it("splits answers by weight between the global address and the primary region's ingress", () => {
@@ -115,21 +122,21 @@ describe("the hand-off never recreates the record", () => {
     expect(record.rrdatas).toBeUndefined();
     expect(record.routing_policy).toEqual({
       wrr: [
-        { weight: 0.1, rrdatas: ["${google_compute_global_address.fulcio_address.address}"] },
+        { weight: 0.1, rrdatas: ["${google_compute_global_forwarding_rule.fulcio_https_forwarding_rule.ip_address}"] },
         {
           weight: 0.9,
           rrdatas: [
-            "${data.terraform_remote_state.cross_stack_reference_input_regional_us_east1.outputs.cross_stack_output_google_compute_global_address_fulcio_ingress_address_address}",
+            "${data.terraform_remote_state.cross_stack_reference_input_regional_us_east1.outputs.cross_stack_output_google_compute_global_forwarding_rule_fulcio_frontend_https_forwarding_rule_ip_address}",
           ],
         },
       ],
     });
   });
 
-  it("exports the primary region's ingress address for the weighted record", () => {
+  it("exports the primary region's front-end address, from its :443 rule, for the weighted record", () => {
     const stacks = synthWith({ fulcio: { owner: "global", globalWeight: 0.1 } }).stacks;
-    expect(stacks["regional-us-east1"].output?.cross_stack_output_google_compute_global_address_fulcio_ingress_address_address).toEqual({
-      value: "${google_compute_global_address.fulcio_ingress_address.address}",
+    expect(stacks["regional-us-east1"].output?.cross_stack_output_google_compute_global_forwarding_rule_fulcio_frontend_https_forwarding_rule_ip_address).toEqual({
+      value: "${google_compute_global_forwarding_rule.fulcio_frontend_https_forwarding_rule.ip_address}",
       sensitive: false,
     });
   });

@@ -92,7 +92,7 @@ describe("a service added as one registry entry", () => {
       [...EAST.zones, ...WEST.zones].map((z) => `projects/sigstore-test/zones/${z}/networkEndpointGroups/<neg>`),
     );
     expect(http.backend.every((b: any) => b.max_rate_per_endpoint === 7)).toBe(true);
-    expect(grpc.protocol).toBe("HTTP2");
+    expect(grpc.protocol).toBe("H2C");
     expect(deref(global, http.security_policy).name).toBe("sigstore-echo-armor");
     const urlMap = resources(global, "google_compute_url_map").echo_url_map;
     expect(urlMap.host_rule).toEqual([{ hosts: [`ping.${DOMAIN}`], path_matcher: "echo" }]);

@@ -44,9 +44,11 @@ function builtinOnly(stack: StackJson): object {
   if (stack.data?.terraform_remote_state) world.data = { terraform_remote_state: stack.data.terraform_remote_state };
   // Kept as synthesized; only dependencies on the Google resources left out
   // are dropped, so Terraform still checks the form of every other depends_on.
-  const kept = new Set(Object.keys(stack.resource?.terraform_data ?? {}).map((id) => `terraform_data.${id}`));
+  // The A-record guards (a gcloud provisioner) are replayed in dns-handoff.terraform.test.ts.
+  const values = Object.entries(stack.resource?.terraform_data ?? {}).filter(([, body]) => !(body as any).provisioner);
+  const kept = new Set(values.map(([id]) => `terraform_data.${id}`));
   const data: Record<string, any> = Object.fromEntries(
-    Object.entries(stack.resource?.terraform_data ?? {}).map(([id, body]) => {
+    values.map(([id, body]) => {
       const { depends_on: dependsOn, ...rest } = body as Record<string, unknown> & { depends_on?: string[] };
       const within = (dependsOn ?? []).filter((d) => kept.has(d) || !/^[a-z_]+\./.test(d));
       return [id, within.length > 0 ? { ...rest, depends_on: within } : rest];

@@ -6,10 +6,14 @@ import { baseConfig, StackJson, synthDeployment, withConfig } from "../helpers/s
 
 // Replays the DNS hand-off through a real Terraform binary. The Google provider
 // cannot be downloaded here, so each stack's synthesized A-record resources are
-// re-typed as the built-in `terraform_data` (same address, same attributes) and
-// its `removed` and `import` blocks are kept as synthesized. Terraform then
-// shows what each deploy would do to the record: it must never delete or
-// create it once it exists, in either deploy order.
+// re-typed as the built-in `terraform_data` (same address, same attributes,
+// same preconditions), its `removed` and `import` blocks and its record guards
+// (terraform_data with a gcloud provisioner) are kept as synthesized. The
+// addresses the records read from forwarding rules become fixed IPs, the
+// certificates' `managed[0].state` a variable, and `gcloud` a stub on PATH
+// that prints the record sets of $FAKE_RRSETS. Terraform then shows what each
+// deploy would do to the record: it must never delete or create it once it
+// exists, in either deploy order, and never create it over a foreign record.
 
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
 const haveTerraform = terraform.status === 0;
@@ -17,24 +21,54 @@ const describeWithTerraform = haveTerraform ? describe : describe.skip;
 
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 const RECORD = "fulcio_a_record";
+/** The region's front end (regional stacks' `<service>_frontend_*`, and the global stack's cross-stack read of it). */
+const REGIONAL_IP = "198.51.100.7";
+const GLOBAL_IP = "203.0.113.9";
+
+/**
+ * Replaces references to Google resources, in JSON text (quotes escaped), by
+ * what the replay stands in for them.
+ */
+function standIns(json: string): string {
+  const literal = (value: string) => `\\"${value}\\"`;
+  return json
+    .replace(/google_compute_global_forwarding_rule\.([a-z0-9_]+)\.ip_address/g, (_m, id: string) => literal(id.includes("_frontend_") ? REGIONAL_IP : GLOBAL_IP))
+    .replace(/data\.terraform_remote_state\.[a-z0-9_]+\.outputs\.cross_stack_output_google_compute_global_forwarding_rule_[a-z0-9_]+_ip_address/g, literal(REGIONAL_IP))
+    .replace(/google_certificate_manager_certificate\.[a-z0-9_]+\.managed\[0\]\.state/g, "var.certificate_state")
+    .replace(/google_certificate_manager_certificate\.[a-z0-9_]+\.name/g, literal("the-certificate"))
+    // "${\"x\"}" is just "x".
+    .replace(/\$\{\\"([^"\\]*)\\"\}/g, "$1");
+}
 
 /** The A-record part of a synthesized stack, with the record as terraform_data. */
 function recordWorld(stack: StackJson): object {
   const retype = (address: string) => address.replace(/^google_dns_record_set\./, "terraform_data.");
   const records = Object.entries(stack.resource?.google_dns_record_set ?? {}).filter(([id]) => id.endsWith("_a_record"));
-  const world: any = { terraform: { required_version: stack.terraform.required_version } };
-  if (records.length > 0) {
-    world.resource = {
-      terraform_data: Object.fromEntries(
-        records.map(([id, r]) => {
-          const { ["//"]: _metadata, ...attributes } = r;
-          // References to other resources become fixed strings; only the record matters here.
-          const input = JSON.parse(JSON.stringify(attributes).replace(/\$\{[^}]*\}/g, "ref"));
-          return [id, { input }];
-        }),
-      ),
-    };
-  }
+  const guards = Object.entries(stack.resource?.terraform_data ?? {}).filter(([, r]) => r.provisioner);
+  const kept = new Set(guards.map(([id]) => `terraform_data.${id}`));
+  const world: any = {
+    terraform: { required_version: stack.terraform.required_version },
+    variable: { certificate_state: { type: "string", default: "ACTIVE" } },
+  };
+  const resourcesOf = [
+    ...records.map(([id, r]) => {
+      const { ["//"]: _metadata, depends_on: dependsOn, lifecycle, ...attributes } = r;
+      const body: any = { input: JSON.parse(standIns(JSON.stringify(attributes)).replace(/\$\{(?!\(|var\.|jsonencode)[^}]*\}/g, "ref")) };
+      const within = ((dependsOn ?? []) as string[]).filter((d) => kept.has(d));
+      if (within.length > 0) body.depends_on = within;
+      if (lifecycle) body.lifecycle = JSON.parse(standIns(JSON.stringify(lifecycle)));
+      return [id, body];
+    }),
+    ...guards.map(([id, g]) => {
+      const { ["//"]: _metadata, depends_on: _dependsOn, ...rest } = g;
+      return [id, JSON.parse(standIns(JSON.stringify(rest)))];
+    }),
+  ];
+  if (resourcesOf.length > 0) world.resource = { terraform_data: Object.fromEntries(resourcesOf) };
+  // Anything else the records still reference is a Google resource this replay leaves out.
+  const text = JSON.stringify(world);
+  const unresolved = text.match(/\$\{(?!\(|var\.|jsonencode)[^}]*\}/g);
+  if (unresolved) throw new Error(`replay cannot stand in for ${unresolved.join(", ")}`);
   const removed = (stack.removed ?? []).filter((b) => b.from.endsWith("_a_record"));
   if (removed.length > 0) world.removed = removed.map((b) => ({ ...b, from: retype(b.from) }));
   const imports = (stack.import ?? []).filter((b) => b.to.endsWith("_a_record"));
@@ -47,31 +81,54 @@ interface Change {
   readonly importing: boolean;
 }
 
+/** What Cloud DNS holds, as the gcloud stub reports it, and the certificate's state. */
+interface World {
+  readonly rrsets?: readonly object[];
+  readonly certificateState?: string;
+}
+
 class Workspace {
-  constructor(readonly dir: string) {
+  constructor(readonly dir: string, private readonly bin: string) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  private tf(...args: string[]): string {
-    return execFileSync("terraform", [`-chdir=${this.dir}`, ...args], { env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  private tf(world: World, ...args: string[]): string {
+    const env = { ...ENV, PATH: `${this.bin}${path.delimiter}${process.env.PATH}`, FAKE_RRSETS: JSON.stringify(world.rrsets ?? []) };
+    return execFileSync("terraform", [`-chdir=${this.dir}`, ...args], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
   /** Writes the configuration, plans, applies; returns the planned change of the record. */
-  deploy(stack: StackJson): Change | undefined {
+  deploy(stack: StackJson, world: World = {}): Change | undefined {
     fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(recordWorld(stack), null, 2));
     if (!fs.existsSync(path.join(this.dir, ".terraform.lock.hcl")) && !fs.existsSync(path.join(this.dir, ".terraform"))) {
-      this.tf("init", "-no-color");
+      this.tf(world, "init", "-no-color");
     }
-    this.tf("plan", "-no-color", "-out=tfplan");
-    const plan = JSON.parse(this.tf("show", "-json", "tfplan"));
-    this.tf("apply", "-no-color", "tfplan");
+    this.tf(world, "plan", "-no-color", "-out=tfplan", `-var=certificate_state=${world.certificateState ?? "ACTIVE"}`);
+    const plan = JSON.parse(this.tf(world, "show", "-json", "tfplan"));
+    this.tf(world, "apply", "-no-color", "tfplan");
     const change = (plan.resource_changes ?? []).find((c: any) => c.address === `terraform_data.${RECORD}`);
     return change && { actions: change.change.actions, importing: change.change.importing !== undefined };
   }
 
+  /** Like deploy, but expected to fail: returns Terraform's error output. */
+  failedDeploy(stack: StackJson, world: World = {}): string {
+    try {
+      this.deploy(stack, world);
+    } catch (e: any) {
+      return `${e.stdout ?? ""}${e.stderr ?? ""}`.replace(/\s+/g, " ");
+    }
+    throw new Error("the deploy succeeded");
+  }
+
   managesRecord(): boolean {
-    const list = this.tf("state", "list");
+    const list = this.tf({}, "state", "list");
     return list.split("\n").includes(`terraform_data.${RECORD}`);
+  }
+
+  /** The record as the stack holds it. */
+  record(): any {
+    const state = JSON.parse(this.tf({}, "show", "-json"));
+    return state.values.root_module.resources.find((r: any) => r.address === `terraform_data.${RECORD}`)?.values.input;
   }
 }
 
@@ -84,17 +141,40 @@ describeWithTerraform(`DNS hand-off under real Terraform (${haveTerraform ? terr
   const globalPhase = phase({ owner: "global" });
   const weightedPhase = phase({ owner: "global", globalWeight: 0.3 });
   const backPhase = phase({ owner: "regional", adoptExisting: true });
+  const FQDN = "fulcio.sigstore.test.example.";
   let root: string;
+  let bin: string;
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-"));
+    // A gcloud that answers only the question the guard must ask: $FAKE_RRSETS
+    // for Fulcio's name, no record for the other services' (created new here).
+    bin = path.join(root, "bin");
+    fs.mkdirSync(bin);
+    const question = (name: string) => ["dns", "record-sets", "list", "--project=sigstore-test", "--zone=test-zone", `--name=${name}`, "--type=A", "--format=json"].join(" ");
+    fs.writeFileSync(
+      path.join(bin, "gcloud"),
+      [
+        "#!/bin/sh",
+        `[ "$*" = "${question(FQDN)}" ] && { printf '%s' "$FAKE_RRSETS"; exit 0; }`,
+        `[ "$*" = "${question("timestamp.sigstore.test.example.")}" ] || [ "$*" = "${question("oauth2.sigstore.test.example.")}" ] && { echo "[]"; exit 0; }`,
+        'echo "unexpected gcloud call: $*" >&2; exit 2',
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  const workspace = (stack: string) => new Workspace(path.join(root, stack), bin);
+  const existing = (rrdatas: string[]) => ({ rrsets: [{ kind: "dns#resourceRecordSet", name: FQDN, type: "A", ttl: 300, rrdatas }] });
+
   function start(): { regional: Workspace; global: Workspace } {
-    const regional = new Workspace(path.join(root, "regional-us-east1"));
-    const global = new Workspace(path.join(root, "global"));
+    const regional = workspace("regional-us-east1");
+    const global = workspace("global");
     expect(regional.deploy(regionalPhase["regional-us-east1"])).toEqual({ actions: ["create"], importing: false });
+    // On the region's front end, read from its :443 forwarding rule.
+    expect(regional.record().rrdatas).toEqual([REGIONAL_IP]);
     // The global stack's removed block is a no-op while it never owned the record.
     expect(global.deploy(regionalPhase.global)).toBeUndefined();
     expect([regional.managesRecord(), global.managesRecord()]).toEqual([true, false]);
@@ -122,7 +202,49 @@ describeWithTerraform(`DNS hand-off under real Terraform (${haveTerraform ? terr
     const { regional, global } = start();
     expect(regional.deploy(weightedPhase["regional-us-east1"])).toEqual({ actions: ["forget"], importing: false });
     expect(global.deploy(weightedPhase.global)).toEqual({ actions: ["update"], importing: true });
+    // Both shares on front ends: the global one and the primary region's.
+    expect(global.record().routing_policy).toEqual({ wrr: [{ weight: 0.3, rrdatas: [GLOBAL_IP] }, { weight: 0.7, rrdatas: [REGIONAL_IP] }] });
     expect(global.deploy(globalPhase.global)).toEqual({ actions: ["update"], importing: false });
+    expect(global.record().rrdatas).toEqual([GLOBAL_IP]);
+  });
+
+  it("the record does not move to the global address while its certificate is not ACTIVE", () => {
+    const { regional, global } = start();
+    regional.deploy(globalPhase["regional-us-east1"]);
+    const error = global.failedDeploy(globalPhase.global, { certificateState: "PROVISIONING" });
+    expect(error).toContain(`${FQDN} must not point at a front end before its certificate is ACTIVE`);
+    expect(global.managesRecord()).toBe(false);
+    // Once issued, the same deploy adopts it.
+    expect(global.deploy(globalPhase.global, { certificateState: "ACTIVE" })).toEqual({ actions: ["update"], importing: true });
+  });
+
+  it("a weighted hand-off waits for the certificate too", () => {
+    const { regional, global } = start();
+    regional.deploy(weightedPhase["regional-us-east1"]);
+    expect(global.failedDeploy(weightedPhase.global, { certificateState: "PROVISIONING" })).toContain("before its certificate is ACTIVE");
+  });
+
+  it("an owner that does not adopt refuses to overwrite a record it did not create", () => {
+    const regional = workspace("regional-us-east1");
+    const error = regional.failedDeploy(regionalPhase["regional-us-east1"], existing(["192.0.2.44"]));
+    expect(error).toContain(`${FQDN} already has an A record [["192.0.2.44",1]] that this stack did not create`);
+    expect(error).toContain("adoptExisting: true");
+    expect(regional.managesRecord()).toBe(false);
+    // Adopting it is the way in.
+    expect(regional.deploy(backPhase["regional-us-east1"], existing(["192.0.2.44"]))).toEqual({ actions: ["update"], importing: true });
+  });
+
+  it("a record that already holds exactly the planned address passes the guard (the stack's own, e.g. after an upgrade)", () => {
+    const regional = workspace("regional-us-east1");
+    expect(regional.deploy(regionalPhase["regional-us-east1"], existing([REGIONAL_IP]))).toEqual({ actions: ["create"], importing: false });
+  });
+
+  it("going back to regional without adopting is stopped before the global record is overwritten", () => {
+    const { regional, global } = start();
+    regional.deploy(globalPhase["regional-us-east1"]);
+    global.deploy(globalPhase.global);
+    expect(regional.failedDeploy(regionalPhase["regional-us-east1"], existing([GLOBAL_IP]))).toContain("already has an A record");
+    expect([regional.managesRecord(), global.managesRecord()]).toEqual([false, true]);
   });
 
   it("going back to regional is the mirror image", () => {

@@ -168,9 +168,24 @@ describe("instance_urls", () => {
       rekorApiVersions: [1, 2],
       tsa: [`https://timestamp.${DOMAIN}`],
       oidcIssuer: `https://oauth2.${DOMAIN}/auth`,
+      tufMirror: `https://tuf.${DOMAIN}`,
       validFrom: "2026-01-01T00:00:00Z",
       operator: DOMAIN,
     });
+  });
+});
+
+describe("signing_config", () => {
+  it("is an output of the global stack, in the v0.2 format, naming this instance's services", () => {
+    const signing = global.output![TRUST_OUTPUTS.signingConfig].value;
+    expect(signing.mediaType).toBe("application/vnd.dev.sigstore.signingconfig.v0.2+json");
+    expect(signing.caUrls.map((u: any) => u.url)).toEqual([`https://fulcio.${DOMAIN}`]);
+    expect(signing.oidcUrls.map((u: any) => u.url)).toEqual([`https://oauth2.${DOMAIN}/auth`]);
+    expect(signing.rekorTlogUrls.map((u: any) => [u.url, u.majorApiVersion])).toEqual([
+      [`https://rekor.${DOMAIN}`, 1],
+      [`https://rekor-1.${DOMAIN}`, 2],
+    ]);
+    expect(signing.tsaUrls.map((u: any) => u.url)).toEqual([`https://timestamp.${DOMAIN}/api/v1/timestamp`]);
   });
 });
 

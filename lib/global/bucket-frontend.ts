@@ -1,3 +1,4 @@
+import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { Construct } from "constructs";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -43,6 +44,8 @@ export function cdnFillMember(projectNumber: string): string {
  */
 export class BucketFrontend extends Construct {
   readonly address: ComputeGlobalAddress;
+  /** The :443 rule; an A record points here only once it exists. */
+  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
   readonly securityPolicy: CloudArmorPolicy;
   readonly backendBucket: ComputeBackendBucket;
   readonly urlMap: ComputeUrlMap;
@@ -80,7 +83,7 @@ export class BucketFrontend extends Construct {
       hostRule: [{ hosts: [props.host], pathMatcher: part }],
       pathMatcher: [{ name: part, defaultService: this.backendBucket.id }],
     });
-    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
+    const entry = addHttpsEntry(this, {
       project: props.project,
       names,
       namePart: part,
@@ -88,11 +91,19 @@ export class BucketFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: service.title,
-    }));
+    });
+    this.address = entry.address!;
+    this.certificate = entry.certificate;
+    this.httpsForwardingRule = entry.forwardingRule;
   }
 
   /** The load balancer's IP address. */
   get ipAddress(): string {
     return this.address.address;
+  }
+
+  /** The address as the :443 rule serves it: records that read it depend on the rule. */
+  get servingAddress(): string {
+    return this.httpsForwardingRule.ipAddress;
   }
 }

@@ -1,3 +1,4 @@
+import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { Construct } from "constructs";
 import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -34,6 +35,8 @@ export interface CtLogFrontendProps {
  */
 export class CtLogFrontend extends Construct {
   readonly address: ComputeGlobalAddress;
+  /** The :443 rule; an A record points here only once it exists. */
+  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
   readonly securityPolicy: CloudArmorPolicy;
   /** One backend service per log, by region. */
   readonly backendServices: { readonly [region: string]: ComputeBackendService };
@@ -89,7 +92,7 @@ export class CtLogFrontend extends Construct {
       ],
     });
 
-    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
+    const entry = addHttpsEntry(this, {
       project: props.project,
       names,
       namePart: "ctlog",
@@ -97,11 +100,19 @@ export class CtLogFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: "CT logs",
-    }));
+    });
+    this.address = entry.address!;
+    this.certificate = entry.certificate;
+    this.httpsForwardingRule = entry.forwardingRule;
   }
 
   /** The load balancer's IP address, for the host's A record. */
   get ipAddress(): string {
     return this.address.address;
+  }
+
+  /** The address as the :443 rule serves it: records that read it depend on the rule. */
+  get servingAddress(): string {
+    return this.httpsForwardingRule.ipAddress;
   }
 }

@@ -206,7 +206,8 @@ export class GlobalStack extends SigstoreStack {
         name: fqdnOf(config.ctlog.subdomain, config.dns.domain),
         type: "A",
         ttl: 300,
-        rrdatas: [ctFrontend.ipAddress],
+        rrdatas: [ctFrontend.servingAddress],
+        dependsOn: [ctFrontend.httpsForwardingRule],
       });
     }
 
@@ -238,11 +239,13 @@ export class GlobalStack extends SigstoreStack {
       }
       let targets: WeightedAddress[] = [];
       if (owned && frontend) {
+        // Addresses read from the :443 rules: the primary's is a cross-stack
+        // reference to its regional front end's forwarding rule.
         targets =
           plan.globalWeight === undefined
-            ? [{ address: frontend.ipAddress, weight: 1 }]
+            ? [{ address: frontend.servingAddress, weight: 1 }]
             : [
-                { address: frontend.ipAddress, weight: plan.globalWeight },
+                { address: frontend.servingAddress, weight: plan.globalWeight },
                 { address: this.regionalIngressOf(props, plan.service), weight: complementOf(plan.globalWeight) },
               ];
       }
@@ -252,7 +255,16 @@ export class GlobalStack extends SigstoreStack {
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
-        owned: owned ? { adopt: plan.adopt, targets } : undefined,
+        owned:
+          owned && frontend
+            ? {
+                adopt: plan.adopt,
+                targets,
+                servedBy: [frontend.httpsForwardingRule],
+                // Nothing moves to the global address before its certificate is ACTIVE.
+                activeCertificates: [frontend.certificate.certificate!],
+              }
+            : undefined,
       });
     }
     this.trust = new TrustOutputs(this, "trust", { config, regions: props.regions });

@@ -5,7 +5,7 @@ import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy"
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
 import type { ResourceNames } from "../shared/names";
 import { HttpsRedirect } from "./https-redirect";
-import { ManagedCertificate } from "./managed-certificate";
+import { ExistingCertificate, ManagedCertificate } from "./managed-certificate";
 
 export interface HttpsEntryProps {
   readonly project: string;
@@ -20,6 +20,25 @@ export interface HttpsEntryProps {
   readonly urlMap: string;
   /** What the front end serves, for the address's description. */
   readonly title: string;
+  /**
+   * A global address reserved elsewhere (its IP), e.g. a regional stack's
+   * ingress address. @default a new global address `address`
+   */
+  readonly address?: string;
+  /** Serve this certificate rather than issuing one. @default a new DNS-authorized certificate */
+  readonly certificate?: ExistingCertificate;
+}
+
+/** What an HTTPS entry gives the front end and the A records that point at it. */
+export interface HttpsEntry {
+  /** The address, when created here. */
+  readonly address?: ComputeGlobalAddress;
+  readonly certificate: ManagedCertificate;
+  /**
+   * The :443 rule. Its `ipAddress` is the address to publish: reading it makes
+   * an A record (or another stack) wait until something listens there.
+   */
+  readonly forwardingRule: ComputeGlobalForwardingRule;
 }
 
 /**
@@ -30,14 +49,17 @@ export interface HttpsEntryProps {
  * `https-proxy`, `https-forwarding-rule`, `http-redirect`), so front ends keep
  * their Terraform addresses.
  */
-export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): { address: ComputeGlobalAddress; certificate: ManagedCertificate } {
+export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): HttpsEntry {
   const { names, namePart } = props;
-  const address = new ComputeGlobalAddress(scope, "address", {
-    name: names.of(namePart, "global-ip"),
-    description: `${props.title} global load balancer`,
-    addressType: "EXTERNAL",
-    ipVersion: "IPV4",
-  });
+  const address = props.address === undefined
+    ? new ComputeGlobalAddress(scope, "address", {
+      name: names.of(namePart, "global-ip"),
+      description: `${props.title} global load balancer`,
+      addressType: "EXTERNAL",
+      ipVersion: "IPV4",
+    })
+    : undefined;
+  const ip = address?.address ?? props.address!;
   const sslPolicy = new ComputeSslPolicy(scope, "ssl-policy", {
     name: names.of(namePart, "ssl-policy"),
     description: "TLS 1.2 or newer with modern ciphers",
@@ -51,6 +73,7 @@ export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): { addre
     project: props.project,
     host: props.host,
     managedZone: props.managedZone,
+    certificate: props.certificate,
   });
 
   const proxy = new ComputeTargetHttpsProxy(scope, "https-proxy", {
@@ -60,15 +83,15 @@ export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): { addre
     certificateMap: certificate.mapReference,
   });
 
-  new ComputeGlobalForwardingRule(scope, "https-forwarding-rule", {
+  const forwardingRule = new ComputeGlobalForwardingRule(scope, "https-forwarding-rule", {
     name: names.of(namePart, "https-rule"),
-    ipAddress: address.address,
+    ipAddress: ip,
     ipProtocol: "TCP",
     portRange: "443",
     loadBalancingScheme: "EXTERNAL_MANAGED",
     target: proxy.id,
   });
 
-  new HttpsRedirect(scope, "http-redirect", { names, namePart, ipAddress: address.address });
-  return { address, certificate };
+  new HttpsRedirect(scope, "http-redirect", { names, namePart, ipAddress: ip });
+  return { address, certificate, forwardingRule };
 }

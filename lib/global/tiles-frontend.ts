@@ -7,6 +7,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
 import { regionCode, ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
+import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { addHttpsEntry } from "./https-entry";
 import type { ManagedCertificate } from "./managed-certificate";
 import { addNegBackendService, NegProtocol } from "./neg-backends";
@@ -62,6 +63,8 @@ export class TilesFrontend extends Construct {
   readonly backendServices: { readonly http: ComputeBackendService; readonly grpc?: ComputeBackendService };
   readonly urlMap: ComputeUrlMap;
   readonly certificate: ManagedCertificate;
+  /** The :443 rule; A records wait for it. */
+  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
 
   constructor(scope: Construct, id: string, props: TilesFrontendProps) {
     super(scope, id);
@@ -131,7 +134,7 @@ export class TilesFrontend extends Construct {
       pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
     });
 
-    ({ address: this.address, certificate: this.certificate } = addHttpsEntry(this, {
+    const entry = addHttpsEntry(this, {
       project: props.project,
       names,
       namePart: part,
@@ -139,7 +142,10 @@ export class TilesFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: title,
-    }));
+    });
+    this.address = entry.address!;
+    this.certificate = entry.certificate;
+    this.httpsForwardingRule = entry.forwardingRule;
   }
 
   private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: NegProtocol, title: string, part: string): ComputeBackendService {
@@ -168,6 +174,11 @@ export class TilesFrontend extends Construct {
   /** The load balancer's IP address, for the host's A record. */
   get ipAddress(): string {
     return this.address.address;
+  }
+
+  /** The IP as the :443 rule holds it: a record that reads it cannot point at the IP before the rule exists. */
+  get servingAddress(): string {
+    return this.httpsForwardingRule.ipAddress;
   }
 }
 

@@ -10,7 +10,7 @@ import { jwksPublisherBundle } from "../shared/function-packages";
 import { ctLogRegions, tilesShardRegions } from "../shared/log-placement";
 import { hostOf, ResourceNames } from "../shared/names";
 import { servesInRegion } from "../shared/placement";
-import { ServiceARecord } from "../shared/service-a-record";
+import { ServiceARecord, ServiceARecordProps } from "../shared/service-a-record";
 import { negServiceIds, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
 import { SigstoreStack, stackLabels, TransparentScope } from "../shared/sigstore-stack";
 import { RemovedBlock } from "../shared/state-blocks";
@@ -59,6 +59,21 @@ export function hostedTilesLogs(config: SigstoreConfig, region: string): TilesLo
 /** Whether the deployment aggregates Dex keys (Dex behind the global load balancer). */
 export function aggregatesDexKeys(config: SigstoreConfig): boolean {
   return config.services.dex.exposeGlobally && config.dexJwks.enabled;
+}
+
+/**
+ * The regional owner's record: on the front end's :443 rule (so never before
+ * it exists). Taking over a live record (adopt) also waits for the
+ * certificate to be ACTIVE; a record created new has no traffic to break.
+ */
+function regionalOwnership(endpoint: RegionalServiceEndpoint, adopt: boolean): ServiceARecordProps["owned"] {
+  const frontend = endpoint.frontend!;
+  return {
+    adopt,
+    targets: [{ address: frontend.servingAddress, weight: 1 }],
+    servedBy: [frontend.httpsForwardingRule],
+    activeCertificates: adopt && endpoint.regionalCertificate ? [endpoint.regionalCertificate] : [],
+  };
 }
 
 /** Everything one region of the deployment needs; one stack per region. */
@@ -171,6 +186,30 @@ export class RegionalStack extends SigstoreStack {
       });
     }
     this.endpoints = endpoints;
+    // Every region answers on its ingress address with the same front end as
+    // the global one, over its own NEGs. The certificate of each host is issued
+    // once: by the primary region when it serves the service (the others serve
+    // the primary's), otherwise by the one region that runs it (Rekor v1).
+    for (const service of negServiceIds()) {
+      const endpoint = endpoints[service];
+      if (!endpoint) continue;
+      const settings = config.services[service];
+      const host = hostOf(settings.subdomain, config.dns.domain);
+      const issuesHere = context.primary || !servesInRegion(config, service, primaryRegionOf(config));
+      const certificate = issuesHere
+        ? endpoint.issueRegionalCertificate({ project: config.project.id, host, managedZone: config.dns.zoneName })
+        : props.primary?.endpoints[service]?.regionalCertificate;
+      if (!certificate) throw new Error(`Regional stack ${this.region} needs the primary region's certificate of ${service}`);
+      endpoint.addFrontend({
+        project: config.project.id,
+        host,
+        managedZone: config.dns.zoneName,
+        maxRatePerEndpoint: settings.maxRatePerEndpoint!, // set for every NEG service by the schema
+        cloudArmor: settings.cloudArmor,
+        logging: config.logging,
+        certificateId: certificate.id,
+      });
+    }
 
     // Signing and identity services.
     // One Fulcio root per deployment, in the primary region; every region's
@@ -310,9 +349,7 @@ export class RegionalStack extends SigstoreStack {
         managedZone: config.dns.zoneName,
         fqdn: plan.fqdn,
         ttl: plan.ttl,
-        owned: owned
-          ? { adopt: plan.adopt, targets: [{ address: endpoint!.ingressAddress.address, weight: 1 }] }
-          : undefined,
+        owned: owned ? regionalOwnership(endpoint!, plan.adopt) : undefined,
       });
     }
     // allUsers grants fail while the organisation forbids them: with the

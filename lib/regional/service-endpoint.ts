@@ -1,7 +1,11 @@
 import { Construct } from "constructs";
 import { dependable, ITerraformDependable, TerraformOutput, Token } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
-import type { ResourceNames } from "../shared/names";
+import type { CertificateManagerCertificate } from "@cdktf/provider-google/lib/certificate-manager-certificate";
+import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
+import { negGroupOf, ServiceFrontend } from "../frontend/service-frontend";
+import { addDnsAuthorizedCertificate } from "../global/managed-certificate";
+import { regionCode, ResourceNames } from "../shared/names";
 import { TerraformData } from "../shared/terraform-data";
 import { hasGrpc, PublicServiceSpec } from "../shared/services";
 
@@ -11,6 +15,25 @@ export interface RegionalServiceEndpointProps {
   readonly region: string;
   /** Zones of the cluster; the NEG controller creates one NEG per zone. */
   readonly zones: readonly string[];
+}
+
+/** What the region's front end on the ingress address needs besides the endpoint itself. */
+export interface RegionalFrontendProps {
+  readonly project: string;
+  /** Host name without the trailing dot. */
+  readonly host: string;
+  /** Cloud DNS zone of the host (A record and certificate authorization). */
+  readonly managedZone: string;
+  /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. */
+  readonly maxRatePerEndpoint: number;
+  readonly cloudArmor: CloudArmorConfig;
+  readonly logging: LoggingConfig;
+  /**
+   * Id of the regional certificate of the host, issued once for every region
+   * by the primary region (`issueRegionalCertificate`); a cross-stack token in
+   * the other regions.
+   */
+  readonly certificateId: string;
 }
 
 /** Standalone NEG names of a service, as the Helm charts take them (`neg.http.name`, `neg.grpc.name`). */
@@ -33,14 +56,18 @@ export interface RegionalServiceExport {
   readonly grpcNegName?: string;
   /** Zones the deployed regional stack serves (token list), to check against `zones`. */
   readonly servedZones: string[];
-  /** Address of the region's own ingress (token). */
+  /**
+   * Address of the region's own front end (token), read from its :443
+   * forwarding rule: a record that points here cannot exist before the rule.
+   */
   readonly ingressAddress: string;
 }
 
 /**
  * A public service's footprint in one region: the deterministic names of its
- * standalone NEGs, published for the global stack, and the static IP of the
- * region's own ingress, which the A record points at in the "regional" phase.
+ * standalone NEGs, published for the global stack, the static IP of the
+ * region's own ingress, which the A record points at in the "regional" phase,
+ * and (`addFrontend`) the load balancer that answers on that IP.
  *
  * The NEGs themselves are created by GKE's NEG controller from the Service
  * annotation; Terraform never looks them up. The names are published through
@@ -51,6 +78,10 @@ export class RegionalServiceEndpoint extends Construct {
   /** NEG names to hand to the service's Helm chart in this stack. */
   readonly negNames: NegNames;
   readonly ingressAddress: ComputeGlobalAddress;
+  /** The region's front end on `ingressAddress`, once added. */
+  frontend?: ServiceFrontend;
+  /** The host's regional certificate, in the stack that issues it. */
+  regionalCertificate?: CertificateManagerCertificate;
   private readonly published: TerraformData;
   private readonly publishedZones: string[];
   private readonly props: RegionalServiceEndpointProps;
@@ -104,15 +135,65 @@ export class RegionalServiceEndpoint extends Construct {
     this.publishedZones.splice(0, this.publishedZones.length);
   }
 
-  /** The values the global stack consumes, as cross-stack references. */
-  get exported(): RegionalServiceExport {
+  /**
+   * Issues the certificate every region's front end of this host serves: one
+   * DNS authorization of type PER_PROJECT_RECORD (its CNAME,
+   * `_acme-challenge_<project>.<host>`, differs from the global front end's
+   * `_acme-challenge.<host>`, so each record has one owner) and one managed
+   * certificate. Called in one regional stack (the primary region's).
+   */
+  issueRegionalCertificate(props: Pick<RegionalFrontendProps, "project" | "host" | "managedZone">): CertificateManagerCertificate {
+    if (this.regionalCertificate) throw new Error(`${this.node.path}: the regional certificate is already issued`);
+    this.regionalCertificate = addDnsAuthorizedCertificate(new Construct(this, "regional-tls"), {
+      names: this.props.names,
+      namePart: `${this.props.service.id}-regional`,
+      project: props.project,
+      host: props.host,
+      managedZone: props.managedZone,
+      authorizationType: "PER_PROJECT_RECORD",
+    });
+    return this.regionalCertificate;
+  }
+
+  /**
+   * The region's front end: the same construct as the global one
+   * (`ServiceFrontend`), on the reserved ingress address, over this region's
+   * NEGs only. Its backends read the NEG names from the published value, so
+   * they wait for whatever `publishAfter` waits for.
+   */
+  addFrontend(props: RegionalFrontendProps): ServiceFrontend {
+    if (this.frontend) throw new Error(`${this.node.path}: the regional front end is already added`);
+    const { service, names, region } = this.props;
+    this.frontend = new ServiceFrontend(this, "frontend", {
+      project: props.project,
+      names,
+      service,
+      namePart: `${service.id}-${regionCode(region)}`,
+      host: props.host,
+      managedZone: props.managedZone,
+      groups: [negGroupOf(this.negExport())],
+      maxRatePerEndpoint: props.maxRatePerEndpoint,
+      cloudArmor: props.cloudArmor,
+      logging: props.logging,
+      address: this.ingressAddress.address,
+      certificate: { id: props.certificateId },
+    });
+    return this.frontend;
+  }
+
+  private negExport(): Omit<RegionalServiceExport, "ingressAddress"> {
     return {
       region: this.props.region,
       zones: this.props.zones,
       httpNegName: Token.asString(this.published.outputAttribute("http")),
       grpcNegName: this.negNames.grpc ? Token.asString(this.published.outputAttribute("grpc")) : undefined,
       servedZones: Token.asList(this.published.outputAttribute("zones")),
-      ingressAddress: this.ingressAddress.address,
     };
+  }
+
+  /** The values the global stack consumes, as cross-stack references. */
+  get exported(): RegionalServiceExport {
+    if (!this.frontend) throw new Error(`${this.node.path}: no front end answers on the ingress address; call addFrontend() first`);
+    return { ...this.negExport(), ingressAddress: this.frontend.servingAddress };
   }
 }

@@ -1,5 +1,8 @@
 import { Construct } from "constructs";
+import { ITerraformDependable, Op } from "cdktf";
+import type { CertificateManagerCertificate } from "@cdktf/provider-google/lib/certificate-manager-certificate";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { RecordGuard } from "./record-guard";
 import { ImportBlock, RemovedBlock } from "./state-blocks";
 import type { PublicServiceId } from "./services";
 
@@ -24,6 +27,24 @@ export interface ServiceARecordProps {
     readonly targets: readonly WeightedAddress[];
     /** Take over an existing record with an `import` block instead of creating it. */
     readonly adopt: boolean;
+    /**
+     * The :443 forwarding rules, in this stack, of the front ends the targets
+     * belong to: the record depends on them, so it never points at an
+     * address nothing listens on. (A target of another stack must be read
+     * from that stack's forwarding rule.) @default none
+     */
+    readonly servedBy?: readonly ITerraformDependable[];
+    /**
+     * Certificates that must be ACTIVE before the record may point at the
+     * front ends that serve them (a precondition). @default none
+     */
+    readonly activeCertificates?: readonly CertificateManagerCertificate[];
+    /**
+     * How the operator asks for adoption, for the message of the guard that
+     * stops a non-adopting owner from overwriting an existing record.
+     * @default "set adoptExisting: true on the service's dns settings to take it over"
+     */
+    readonly adoptHint?: string;
   };
 }
 
@@ -34,6 +55,9 @@ export interface ServiceARecordProps {
  * between stacks is two declarative halves: the old owner's `removed` block
  * (forget, do not destroy) and the new owner's `import` block (adopt). Either
  * stack may be deployed first; the record is never deleted or recreated.
+ *
+ * An owner that does not adopt creates the record behind a `RecordGuard`,
+ * because the provider's create silently replaces a record of the same name.
  */
 export class ServiceARecord extends Construct {
   /** Terraform address of the record, the same in every stack. */
@@ -54,8 +78,19 @@ export class ServiceARecord extends Construct {
       new RemovedBlock(this, "released", ServiceARecord.addressOf(props.service));
       return;
     }
-    const targets = props.owned.targets;
+    const { targets, adopt } = props.owned;
     const weighted = targets.length > 1;
+    const guard = adopt
+      ? undefined
+      : new RecordGuard(this, "no-overwrite", {
+        project: props.project,
+        managedZone: props.managedZone,
+        fqdn: props.fqdn,
+        targets,
+        adoptHint: props.owned.adoptHint ?? "Set adoptExisting: true on the service's dns settings to take it over.",
+      });
+    const certificates = props.owned.activeCertificates ?? [];
+    const dependsOn = [...(props.owned.servedBy ?? []), ...(guard ? [guard] : [])];
     this.record = new DnsRecordSet(this, "record", {
       project: props.project,
       managedZone: props.managedZone,
@@ -66,6 +101,15 @@ export class ServiceARecord extends Construct {
       routingPolicy: weighted
         ? { wrr: targets.map((t) => ({ weight: t.weight, rrdatas: [t.address] })) }
         : undefined,
+      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+      lifecycle: certificates.length === 0 ? undefined : {
+        // Refreshed at plan time when the certificate exists; when it is
+        // created in the same run the check runs at apply, after its creation.
+        precondition: certificates.map((c) => ({
+          condition: Op.eq("ACTIVE", c.managed.state),
+          errorMessage: `${props.fqdn} must not point at a front end before its certificate is ACTIVE; Certificate Manager is still issuing it (or failed: gcloud certificate-manager certificates describe ${c.name}). Deploy again once managed.state is ACTIVE.`,
+        })),
+      },
     });
     // A fixed address, independent of where the construct sits, because the
     // removed and import blocks of other deployments name it.
