@@ -108,7 +108,8 @@ describe("a service added as one registry entry", () => {
     expect(owners.map(([id]) => id)).toEqual(["global"]);
     const record = resources(global, "google_dns_record_set").echo_a_record;
     expect(record).toMatchObject({ name: `ping.${DOMAIN}.`, type: "A" });
-    expect(record.rrdatas).toEqual(["${google_compute_global_address.echo_address.address}"]);
+    // On the :443 rule's address: a record never points at an address without a forwarding rule.
+    expect(record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.echo_https_forwarding_rule.ip_address}"]);
     for (const stack of Object.values(regional)) expect(removed(stack)).toContain("google_dns_record_set.echo_a_record");
   });
 
@@ -160,7 +161,7 @@ describe("Rekor v1: one log in one region", () => {
   it("answers in the regional DNS phase from its own region's ingress, not the primary's", () => {
     const owners = allStacks.filter(([, s]) => resources(s, "google_dns_record_set").rekor_a_record).map(([id]) => id);
     expect(owners).toEqual([`regional-${WEST.region}`]);
-    expect(resources(regional[WEST.region], "google_dns_record_set").rekor_a_record.rrdatas).toEqual(["${google_compute_global_address.rekor_ingress_address.address}"]);
+    expect(resources(regional[WEST.region], "google_dns_record_set").rekor_a_record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.rekor_frontend_https_forwarding_rule.ip_address}"]);
   });
 
   it("lives next to the endpoint of the same id without a construct-id collision, and keeps its addresses", () => {
@@ -242,7 +243,7 @@ describe("the one TUF repository", () => {
     expect(deref(global, proxy.ssl_policy).min_tls_version).toBe("TLS_1_2");
     expect(resources(global, "google_certificate_manager_dns_authorization").tuf_tls_dns_authorization.domain).toBe(`tuf.${DOMAIN}`);
     // A new host: the global stack creates its record, with nothing to adopt.
-    expect(resources(global, "google_dns_record_set").tuf_a_record.rrdatas).toEqual(["${google_compute_global_address.tuf_address.address}"]);
+    expect(resources(global, "google_dns_record_set").tuf_a_record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.tuf_https_forwarding_rule.ip_address}"]);
     expect((global.import ?? []).map((i) => i.to)).not.toContain("google_dns_record_set.tuf_a_record");
     expect(resources(global, "google_monitoring_uptime_check_config").uptime_tuf_uptime.http_check.path).toBe("/timestamp.json");
   });
