@@ -157,6 +157,7 @@ export type { DexReleaseProps } from "./regional/workloads/dex";
 export { NegReadiness } from "./regional/workloads/neg-readiness";
 export type { NegReadinessProps } from "./regional/workloads/neg-readiness";
 export { chartCertificateChain } from "./regional/workloads/chains";
+export { missingReleaseSettings } from "./regional/workloads/readiness";
 export { dexConnectors, dexIssuerUrl, fulcioIdentityConfig } from "./regional/workloads/identity";
 export { NEG_ANNOTATION, standaloneNegAnnotation, workloadIdentityAccount } from "./regional/workloads/values";
 export type { FulcioIdentityConfig, FulcioOidcIssuer } from "./regional/workloads/values";

@@ -15,6 +15,20 @@ describe.each(config.regions.map((r) => [r.region, r] as const))("regional stack
     expect(published.dex_negs.input).toEqual({ http: "sigstore-dex-http", zones: regionConfig.zones });
   });
 
+  it("gives the regional front end of a withheld service no backends (its NEGs do not exist yet), and Dex's every zone", () => {
+    const backends = Object.values(resources(stack, "google_compute_backend_service")) as any[];
+    // One front end per service in a region stack: its backend services are named <prefix>-<service>-<region code>-<port>-backend.
+    const byName = (service: string, port: string) => {
+      const found = backends.filter((b) => new RegExp(`^sigstore-${service}-[a-z0-9]+-${port}-backend$`).test(b.name));
+      expect([service, port, found.length]).toEqual([service, port, 1]);
+      return found[0];
+    };
+    for (const [service, port] of [["fulcio", "http"], ["fulcio", "grpc"], ["tsa", "http"]]) {
+      expect([service, port, byName(service, port).backend ?? []]).toEqual([service, port, []]);
+    }
+    expect(byName("dex", "http").backend).toHaveLength(regionConfig.zones.length);
+  });
+
   it("warns at synth, naming the settings, that Fulcio and the TSA wait for their chains", () => {
     const manifest = files["manifest.json"];
     expect(manifest).toContain(`then set trust.regions.${region}.fulcioChain (and trust.fulcio.rootCertificate)`);

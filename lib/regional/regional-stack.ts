@@ -34,6 +34,7 @@ import { TimestampAuthority } from "./timestamp";
 import { TrillianDatabase } from "./trillian-database";
 import { forgetRetired, RETIRED_REGIONAL_TUF_ADDRESSES, RETIRED_REKOR_ADDRESSES } from "./retired-state";
 import { TilesLog, TilesLogKind } from "./tiles-log";
+import { missingReleaseSettings } from "./workloads/readiness";
 import { RegionalWorkloads } from "./workloads/regional-workloads";
 
 export interface RegionalStackProps {
@@ -193,6 +194,9 @@ export class RegionalStack extends SigstoreStack {
     for (const service of negServiceIds()) {
       const endpoint = endpoints[service];
       if (!endpoint) continue;
+      // A release that waits for its chain is not installed (RegionalWorkloads): no zone is published
+      // and the front end gets no backends, decided here because the front end is built first.
+      if ((service === "fulcio" || service === "tsa") && missingReleaseSettings(config, service, this.region).length > 0) endpoint.withholdZones();
       const settings = config.services[service];
       const host = hostOf(settings.subdomain, config.dns.domain);
       const issuesHere = context.primary || !servesInRegion(config, service, primaryRegionOf(config));

@@ -132,7 +132,15 @@ export class RegionalServiceEndpoint extends Construct {
    * regional stack first") instead of routing to missing NEGs.
    */
   withholdZones(): void {
+    if (this.zonesWithheld) return;
+    // The region's own front end routes to the zones it was built with: withholding later would leave it on missing NEGs.
+    if (this.frontend) throw new Error(`${this.node.path}: withhold the zones before adding the regional front end`);
     this.publishedZones.splice(0, this.publishedZones.length);
+  }
+
+  /** Whether the endpoint publishes no served zone (its release is not installed in this region yet). */
+  get zonesWithheld(): boolean {
+    return this.publishedZones.length === 0;
   }
 
   /**
@@ -171,7 +179,8 @@ export class RegionalServiceEndpoint extends Construct {
       namePart: `${service.id}-${regionCode(region)}`,
       host: props.host,
       managedZone: props.managedZone,
-      groups: [negGroupOf(this.negExport())],
+      // A withheld service has no NEGs yet: its front end has no backends (and no zone precondition) until it is installed.
+      groups: [{ ...negGroupOf(this.negExport()), zones: [...this.publishedZones] }],
       maxRatePerEndpoint: props.maxRatePerEndpoint,
       cloudArmor: props.cloudArmor,
       logging: props.logging,

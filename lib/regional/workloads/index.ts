@@ -13,6 +13,7 @@ export { dexConnectors, dexIssuerUrl, fulcioIdentityConfig } from "./identity";
 export { NegReadiness } from "./neg-readiness";
 export type { NegReadinessProps } from "./neg-readiness";
 export { chainField, chartCertificateChain } from "./chains";
+export { missingReleaseSettings } from "./readiness";
 export { RegionalWorkloads } from "./regional-workloads";
 export type { RegionalWorkloadsProps } from "./regional-workloads";
 export { RekorRelease, REKOR_HTTP_PORT, REKOR_TREE_CONFIG_MAP } from "./rekor";

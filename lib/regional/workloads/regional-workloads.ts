@@ -16,6 +16,7 @@ import type { TilesLog, TilesLogKind } from "../tiles-log";
 import type { TimestampAuthority } from "../timestamp";
 import type { TrillianDatabase } from "../trillian-database";
 import { chainField, chartCertificateChain } from "./chains";
+import { missingReleaseSettings } from "./readiness";
 import { CTLOG_TREE_CONFIG_MAP, CtLogRelease, ctLogInClusterUrl } from "./ctlog";
 import { DexRelease } from "./dex";
 import { FulcioRelease } from "./fulcio";
@@ -98,7 +99,7 @@ export class RegionalWorkloads extends Construct {
     const chain = chartCertificateChain(config, "fulcio", region);
     const ctRegion = ctLogRegionFor(config, region);
     const ctLogUrlHere = ctRegion === undefined ? undefined : ctRegion === region && props.ctlog ? ctLogInClusterUrl(props.ctlog.prefix) : ctLogUrl(config, ctRegion);
-    if (props.fulcio.mode === "privateca" || chain) {
+    if (missingReleaseSettings(config, "fulcio", region).length === 0) {
       this.fulcio = new FulcioRelease(this, "fulcio", {
         fulcio: props.fulcio,
         certificateChain: chain,
@@ -118,8 +119,8 @@ export class RegionalWorkloads extends Construct {
     const tsaEndpoint = endpoint("tsa");
     const tsaChain = chartCertificateChain(config, "tsa", region);
     const keyset = regional.tsa.encryptedKeysets[region];
-    if (tsaChain && (props.timestampAuthority.signer === "kms" || keyset)) {
-      this.timestamp = new TimestampRelease(this, "tsa", { tsa: props.timestampAuthority, certificateChain: tsaChain, encryptedKeyset: keyset, negName: tsaEndpoint.negNames.http });
+    if (missingReleaseSettings(config, "tsa", region, props.timestampAuthority.signer).length === 0) {
+      this.timestamp = new TimestampRelease(this, "tsa", { tsa: props.timestampAuthority, certificateChain: tsaChain!, encryptedKeyset: keyset, negName: tsaEndpoint.negNames.http });
       tsaEndpoint.publishAfter(...waitForNegs("tsa-negs", [tsaEndpoint.negNames.http], this.timestamp.chart.release));
     } else {
       tsaEndpoint.withholdZones();
