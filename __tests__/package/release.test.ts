@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { manifestsChartDir } from "../../lib/regional/workloads/release";
 import { execFileSync } from "child_process";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../helpers/synth";
@@ -101,6 +102,12 @@ describe("the npm package", () => {
   // --ignore-scripts: list what would ship from the files on disk, without building.
   const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString());
   const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
+
+  it("ships the local manifests chart the library installs, where the compiled library looks for it", () => {
+    for (const file of ["Chart.yaml", "values.yaml", "templates/objects.yaml"]) expect(files).toContain(`lib/regional/workloads/manifests-chart/${file}`);
+    // The library resolves it from the package root, the same from lib/ and dist/lib/.
+    expect(manifestsChartDir()).toBe(path.join(REPO_ROOT, "lib/regional/workloads/manifests-chart"));
+  });
 
   it("ships only what `files` allows", () => {
     expect(files.filter((f) => !allowedByFiles(f, pkg.files))).toEqual([]);
