@@ -14,3 +14,4 @@ export * from "./shared/state-blocks";
 export * from "./shared/service-a-record";
 export * from "./shared/services";
 export * from "./shared/sigstore-stack";
+export { enableFastSynthesis, isFastSynthesisEnabled } from "./shared/fast-synthesis";
