@@ -59,9 +59,7 @@ class Workspace {
   /** Writes the configuration, plans, applies; returns the planned change of the record. */
   deploy(stack: StackJson): Change | undefined {
     fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(recordWorld(stack), null, 2));
-    if (!fs.existsSync(path.join(this.dir, ".terraform.lock.hcl")) && !fs.existsSync(path.join(this.dir, ".terraform"))) {
-      this.tf("init", "-no-color");
-    }
+    // No `init`: with only the built-in provider and no backend block there is nothing to initialise.
     this.tf("plan", "-no-color", "-out=tfplan");
     const plan = JSON.parse(this.tf("show", "-json", "tfplan"));
     this.tf("apply", "-no-color", "tfplan");
@@ -69,9 +67,11 @@ class Workspace {
     return change && { actions: change.change.actions, importing: change.change.importing !== undefined };
   }
 
+  /** Whether the record is in this stack's state (the local state file Terraform just wrote). */
   managesRecord(): boolean {
-    const list = this.tf("state", "list");
-    return list.split("\n").includes(`terraform_data.${RECORD}`);
+    const state = JSON.parse(fs.readFileSync(path.join(this.dir, "terraform.tfstate"), "utf8"));
+    expect(state.version).toBe(4);
+    return state.resources.some((r: any) => r.mode === "managed" && r.type === "terraform_data" && r.name === RECORD);
   }
 }
 
