@@ -23,6 +23,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Kills a child (if still running) and waits until it has exited. */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
+}
+
 describe("function bundles", () => {
   it("are byte-identical when built twice, and so are their zips", () => {
     const again = bundleFunction("jwks-merger");
@@ -54,9 +62,14 @@ describe("function bundles", () => {
     expect(Object.keys(unzipSync(zip))).toEqual(["index.js", "package.json"]);
     // DOS time and date of the first local header: 00:00:00, 1980-01-01.
     expect([Buffer.from(zip).readUInt16LE(10), Buffer.from(zip).readUInt16LE(12)]).toEqual([0, (0 << 9) | (1 << 5) | 1]);
-    const packaged = packageFunction("jwks-merger", fs.mkdtempSync(path.join(os.tmpdir(), "fn-cache-")));
-    expect(packaged.sha256).toBe(sha256(zip));
-    expect(packaged.sha256).toBe(sha256(fs.readFileSync(packaged.zipFile)));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "fn-cache-"));
+    try {
+      const packaged = packageFunction("jwks-merger", cache);
+      expect(packaged.sha256).toBe(sha256(zip));
+      expect(packaged.sha256).toBe(sha256(fs.readFileSync(packaged.zipFile)));
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("zip to the same bytes in every time zone", () => {
@@ -89,7 +102,7 @@ describe("the deployable merger artifact", () => {
     gcs = new FakeGcs();
   });
   afterAll(async () => {
-    child?.kill();
+    await stopChild(child);
     await gcs.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -185,7 +198,7 @@ describe("the deployable publisher artifact", () => {
         .map((l) => JSON.parse(l).event);
       expect([events[0], events[1], events.at(-1)]).toEqual(["jwks_publisher_started", "jwks_uploaded", "jwks_publisher_stopped"]);
     } finally {
-      child.kill("SIGKILL");
+      await stopChild(child);
       await gcs.stop();
       await new Promise<void>((resolve) => dex.close(() => resolve()));
       fs.rmSync(dir, { recursive: true, force: true });

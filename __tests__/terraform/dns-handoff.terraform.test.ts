@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import { baseConfig, StackJson, synthDeployment, withConfig } from "../helpers/synth";
+import { describeWithTerraform } from "../helpers/terraform";
 
 // Replays the DNS hand-off through a real Terraform binary. The Google provider
 // cannot be downloaded here, so each stack's synthesized A-record resources are
@@ -11,9 +12,6 @@ import { baseConfig, StackJson, synthDeployment, withConfig } from "../helpers/s
 // shows what each deploy would do to the record: it must never delete or
 // create it once it exists, in either deploy order.
 
-const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
-const haveTerraform = terraform.status === 0;
-const describeWithTerraform = haveTerraform ? describe : describe.skip;
 
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 const RECORD = "fulcio_a_record";
@@ -79,7 +77,7 @@ function phase(dns: object): Record<string, StackJson> {
   return synthDeployment(withConfig((c) => (c.services = { fulcio: { dns } }), baseConfig())).stacks;
 }
 
-describeWithTerraform(`DNS hand-off under real Terraform (${haveTerraform ? terraform.stdout.split("\n")[0] : "terraform not on PATH"})`, () => {
+describeWithTerraform("DNS hand-off under real Terraform", () => {
   const regionalPhase = phase({ owner: "regional" });
   const globalPhase = phase({ owner: "global" });
   const weightedPhase = phase({ owner: "global", globalWeight: 0.3 });
