@@ -74,10 +74,15 @@ describe("function bundles", () => {
 
   it("zip to the same bytes in every time zone", () => {
     // fflate stamps entries in local time; a fresh process per zone shows the bytes do not depend on it.
-    const script = 'const b = require("./functions/build.ts"); process.stdout.write(b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })));';
-    const hashes = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
-      execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString(),
+    const script =
+      'const b = require("./functions/build.ts");' +
+      'process.stdout.write(JSON.stringify({ offset: new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset(), hash: b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })) }));';
+    const runs = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
+      JSON.parse(execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString()),
     );
+    // The zone took effect in each process: UTC, UTC+14, UTC-8 in January.
+    expect(runs.map((r) => r.offset)).toEqual([0, -840, 480]);
+    const hashes = runs.map((r) => r.hash);
     expect(new Set(hashes).size).toBe(1);
     expect(hashes[0]).toBe(sha256(deterministicZip({ "a.js": new Uint8Array([1]), "b.js": new Uint8Array([2]) })));
   });

@@ -232,15 +232,23 @@ describe("the merger function under the Functions Framework", () => {
   it("keeps every region's key when many regions upload at once with random storage latency", async () => {
     const regions = await Promise.all(["a", "b", "c", "d"].map((r) => makeKey(`${r}-1`, "ES256")));
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Seeded (mulberry32): every run draws the same delays, so a failure can be replayed.
+    let seed = 0x5157;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
     for (let round = 0; round < 8; round++) {
       // Slow, uneven writes: an earlier merge's write often lands after a later one's.
-      store = new MemoryObjectStore({ latencyMs: (op) => Math.floor(Math.random() * (op === "write" ? 30 : 3)) });
+      store = new MemoryObjectStore({ latencyMs: (op) => Math.floor(random() * (op === "write" ? 30 : 3)) });
       logs = [];
       // Each region uploads and triggers its merge at a random moment, so
       // merges overlap while seeing different subsets of the uploads.
       const statuses = await Promise.all(
         regions.map(async (key) => {
-          await pause(Math.floor(Math.random() * 30));
+          await pause(Math.floor(random() * 30));
           store.put(INCOMING, `keys/${key.kid}.json`, keySet(key.publicJwk));
           return finalized(INCOMING, `keys/${key.kid}.json`);
         }),

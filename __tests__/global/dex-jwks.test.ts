@@ -1,10 +1,10 @@
 import { parseConfig } from "../../lib/config/load";
 import { DexJwksAggregation, incomingJwksObject, PUBLISHED_JWKS_OBJECT } from "../../lib/global/dex-jwks";
 import { jwksMergerSource } from "../../lib/shared/function-packages";
-import { PROJECT_ONLY_ROLES } from "../../lib/shared/iam";
 import { ResourceNames } from "../../lib/shared/names";
 import { bodiesOf, entriesOf, synthConstruct } from "../helpers/construct";
 import { baseConfig } from "../helpers/synth";
+import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 const config = parseConfig(baseConfig());
 const names = new ResourceNames("sigstore", "sigstore-test");
@@ -97,7 +97,7 @@ describe("Dex JWKS aggregation", () => {
       ["roles/logging.logWriter", "serviceAccount:<sa>"],
       ["roles/pubsub.publisher", "serviceAccount:service-123456789012@gs-project-accounts.iam.gserviceaccount.com"],
     ]);
-    for (const g of projectGrants) expect(g.role in PROJECT_ONLY_ROLES).toBe(true);
+    for (const g of projectGrants) expect(REVIEWED_PROJECT_ROLES).toContain(g.role);
     const invoker = bodiesOf(json, "google_cloud_run_v2_service_iam_member")[0];
     expect(invoker).toMatchObject({ role: "roles/run.invoker", member: `serviceAccount:${bodiesOf(json, "google_cloudfunctions2_function")[0].event_trigger.service_account_email}` });
   });
