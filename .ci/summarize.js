@@ -62,7 +62,7 @@ if (failed === 0 && (runnerStatus !== 0 || !r.success)) {
 }
 
 const slowest = r.testResults
-  .map((s) => [(s.perfStats.end - s.perfStats.start) / 1000, s.name.replace(/^.*?__tests__[\\/]/, "__tests__/")])
+  .map((s) => [(s.endTime - s.startTime) / 1000, s.name.replace(/^.*?__tests__[\\/]/, "__tests__/")])
   .sort((a, b) => b[0] - a[0])
   .slice(0, 5);
 console.log(`slowest suites: ${slowest.map(([t, n]) => `${n} ${t.toFixed(1)} s`).join(", ")}`);

@@ -27,7 +27,7 @@ const r = JSON.parse(fs.readFileSync(result, "utf8"));
 fs.rmSync(path.dirname(result), { recursive: true, force: true });
 
 const suites = r.testResults
-  .map((s) => ({ name: path.relative(process.cwd(), s.name), seconds: (s.perfStats.end - s.perfStats.start) / 1000, tests: s.assertionResults.length }))
+  .map((s) => ({ name: path.relative(process.cwd(), s.name), seconds: (s.endTime - s.startTime) / 1000, tests: s.assertionResults.length }))
   .sort((a, b) => b.seconds - a.seconds);
 console.log(`test suite: ${wall.toFixed(1)} s wall${cpu === undefined ? "" : `, ${cpu.toFixed(1)} s CPU (user+sys, all processes)`}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
 console.log(`${r.numTotalTestSuites} suites, ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped; budget 60 s wall on an idle 2-core machine`);

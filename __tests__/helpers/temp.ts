@@ -3,16 +3,15 @@ import * as os from "os";
 import * as path from "path";
 
 const made: string[] = [];
-let registered = false;
 
-/** A fresh temporary directory, removed after this test file whether its tests pass or fail. */
+// Registered when a test file imports this helper (module scope, where hooks
+// may be declared): the directories go whether the file's tests pass or fail.
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after this test file. */
 export function tempDir(prefix: string): string {
-  if (!registered) {
-    afterAll(() => {
-      for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-    });
-    registered = true;
-  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   made.push(dir);
   return dir;
