@@ -205,7 +205,7 @@ describe("the deployable publisher artifact", () => {
     } finally {
       await stopChild(child);
       await gcs.stop();
-      await new Promise<void>((resolve) => dex.close(() => resolve()));
+      await new Promise<void>((resolve) => (dex.close(() => resolve()), dex.closeAllConnections()));
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -20,6 +20,14 @@ let url: string;
 let east: TestKey;
 let west: TestKey;
 
+/** Stops accepting, ends every connection (idle keep-alive ones too), and waits for the server to close. */
+function closeServer(s: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    s.close(() => resolve());
+    s.closeAllConnections();
+  });
+}
+
 beforeAll(async () => {
   [east, west] = await Promise.all([makeKey("east-1"), makeKey("west-1", "ES256")]);
   // The framework prints the stack of a failed invocation; the tests assert the failures.
@@ -43,7 +51,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+// close() waits for open connections; fetch keeps them alive, which kept the worker from exiting.
+afterAll(() => closeServer(server));
 beforeEach(() => {
   store = new MemoryObjectStore();
   logs = [];
@@ -320,7 +329,7 @@ describe("the deployed entry point (index.ts)", () => {
   });
   afterAll(async () => {
     (process.stdout.write as unknown as jest.SpyInstance).mockRestore();
-    await new Promise<void>((resolve) => entry.close(() => resolve()));
+    await closeServer(entry);
   });
 
   it("registers mergeJwks, logs JSON lines to stdout, and fails loudly without its bucket setting", async () => {
