@@ -33,8 +33,9 @@ if (loadErrors.length > 0) {
   reasons.push(`${loadErrors.length} suite(s) failed to load; their tests did not run: ${loadErrors.map((s) => s.name).join(", ")}`);
 }
 
-const obsolete = (r.snapshot?.unchecked ?? 0) + (r.snapshot?.filesRemoved ?? 0);
-const obsoleteFiles = r.snapshot?.filesUnchecked ?? 0;
+// Without -u, jest still counts obsolete snapshot files in filesRemoved (it does not delete them).
+const obsolete = r.snapshot?.unchecked ?? 0;
+const obsoleteFiles = r.snapshot?.filesRemoved ?? 0;
 if (obsolete + obsoleteFiles > 0) {
   failed += obsolete + obsoleteFiles;
   reasons.push(`${obsolete} obsolete snapshot(s), ${obsoleteFiles} obsolete snapshot file(s)`);
