@@ -137,3 +137,6 @@ export { ServiceFrontend } from "./frontend/service-frontend";
 export type { ServiceFrontendProps } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";
 export type { RecordGuardProps } from "./shared/record-guard";
+
+// ---- Synthesis --------------------------------------------------------------
+export { enableFastSynthesis, isFastSynthesisEnabled } from "./shared/fast-synthesis";

@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseConfig } from "../../lib/config/load";
 import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
+import { describeWithTerraform } from "../helpers/terraform";
 
 // Applies the synthesized cross-stack wiring with a real Terraform binary, in
 // the directory layout cdktf uses (<project>/cdktf.out/stacks/<stack>), so the
@@ -13,8 +14,6 @@ import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
 // service is re-typed as `terraform_data` keeping its backends and its zone
 // precondition; Google resources are left out (no provider download here).
 
-const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
-const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 
 function builtinOnly(stack: StackJson): object {
