@@ -17,7 +17,7 @@ export { RegionalStack, aggregatesDexKeys, hostedTilesLogs, jwksIncomingBucketNa
 export type { RegionalStackProps } from "./regional/regional-stack";
 export { GlobalStack } from "./global/global-stack";
 export type { GlobalStackProps } from "./global/global-stack";
-export { SigstoreStack, REQUIRED_TERRAFORM_VERSION, localStatePath, stackLabels } from "./shared/sigstore-stack";
+export { SigstoreStack, TransparentScope, REQUIRED_TERRAFORM_VERSION, localStatePath, stackLabels } from "./shared/sigstore-stack";
 export type { SigstoreStackProps } from "./shared/sigstore-stack";
 
 // ---- Configuration ---------------------------------------------------------
@@ -128,6 +128,17 @@ export type { TrustMaterial, AuthorityMaterial, LogMaterial, InstanceUrls, Valid
 export * from "./trust";
 export { TrustOutputs } from "./global/trust-outputs";
 export type { TrustOutputsProps } from "./global/trust-outputs";
+export { FulcioRootCa } from "./regional/fulcio-root";
+export type { FulcioRootCaProps } from "./regional/fulcio-root";
+export { CtLogFrontend } from "./global/ctlog-frontend";
+export type { CtLogFrontendProps } from "./global/ctlog-frontend";
+export { TrustCommandError, main as trustCommand } from "./cli/trust";
+
+// ---- Apply-time safety ------------------------------------------------------
+export { PublicObjectsExemption } from "./regional/public-objects-exemption";
+export type { PublicObjectsExemptionProps } from "./regional/public-objects-exemption";
+export { LogMetricsReady, TimeSleep } from "./shared/log-metrics-ready";
+export type { LogMetricsReadyProps } from "./shared/log-metrics-ready";
 
 // ---- Where services run ----------------------------------------------------
 export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";

@@ -71,6 +71,7 @@ describe("project APIs", () => {
   it("cover every Google resource a fully featured regional stack declares", () => {
     // Which API each kind of resource is served by.
     const apiOf: [RegExp, string][] = [
+      [/^google_certificate_manager_/, "certificatemanager"],
       [/^google_compute_/, "compute"],
       [/^google_container_/, "container"],
       [/^google_dns_/, "dns"],
