@@ -61,7 +61,7 @@ export type { KeyRingProps, CryptoKeyProps, KeyProtectionLevel } from "./shared/
 export { WorkloadIdentityServiceAccount, principal, grantProjectRole, PROJECT_ONLY_ROLES } from "./shared/iam";
 export type { Grantee, WorkloadIdentityServiceAccountProps } from "./shared/iam";
 export { ServiceARecord } from "./shared/service-a-record";
-export type { ServiceARecordProps, WeightedAddress } from "./shared/service-a-record";
+export type { ARecordId, ServiceARecordProps, WeightedAddress } from "./shared/service-a-record";
 export { ImportBlock, RemovedBlock } from "./shared/state-blocks";
 export { TerraformData } from "./shared/terraform-data";
 export { preventDestroy } from "./shared/protection";

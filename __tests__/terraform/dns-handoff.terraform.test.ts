@@ -15,6 +15,12 @@ import { describeWithTerraform } from "../helpers/terraform";
 // that prints the record sets of $FAKE_RRSETS. Terraform then shows what each
 // deploy would do to the record: it must never delete or create it once it
 // exists, in either deploy order, and never create it over a foreign record.
+//
+// Only Fulcio's record changes hands here; the stacks also emit the records of
+// the other hosts (Rekor v1 in its region, TUF, the CT log…), each with its
+// guard, and the replay keeps them all: each is owned by the same stack in
+// every phase, so its guard runs once, in its owner's first deploy, when Cloud
+// DNS holds nothing of that name; and none of them is ever deleted.
 
 
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
@@ -102,6 +108,9 @@ class Workspace {
     this.tf(world, "plan", "-no-color", "-out=tfplan", `-var=certificate_state=${world.certificateState ?? "ACTIVE"}`);
     const plan = JSON.parse(this.tf(world, "show", "-json", "tfplan"));
     this.tf(world, "apply", "-no-color", "tfplan");
+    // No deploy deletes or replaces any record, Fulcio's or another host's.
+    const records = (plan.resource_changes ?? []).filter((c: any) => /^terraform_data\.[a-z0-9_]+_a_record$/.test(c.address));
+    for (const c of records) expect([c.address, c.change.actions]).toEqual([c.address, expect.not.arrayContaining(["delete"])]);
     const change = (plan.resource_changes ?? []).find((c: any) => c.address === `terraform_data.${RECORD}`);
     return change && { actions: change.change.actions, importing: change.change.importing !== undefined };
   }
@@ -130,6 +139,15 @@ class Workspace {
   }
 }
 
+/** The names the record guards of the stacks ask Cloud DNS about. */
+function guardedNames(stacks: Record<string, StackJson>): string[] {
+  return Object.values(stacks).flatMap((stack) =>
+    Object.values(stack.resource?.terraform_data ?? {})
+      .filter((r) => r.provisioner)
+      .map((r) => r.provisioner[0]["local-exec"].environment.NAME as string),
+  );
+}
+
 function phase(dns: object): Record<string, StackJson> {
   return synthDeployment(withConfig((c) => (c.services = { fulcio: { dns } }), baseConfig())).stacks;
 }
@@ -140,13 +158,15 @@ describeWithTerraform("DNS hand-off under real Terraform", () => {
   const weightedPhase = phase({ owner: "global", globalWeight: 0.3 });
   const backPhase = phase({ owner: "regional", adoptExisting: true });
   const FQDN = "fulcio.sigstore.test.example.";
+  // Every other name a guard of any phase asks about: records created new, nothing there before.
+  const others = [...new Set([regionalPhase, globalPhase, weightedPhase, backPhase].flatMap(guardedNames))].filter((n) => n !== FQDN).sort();
   let root: string;
   let bin: string;
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-"));
-    // A gcloud that answers only the question the guard must ask: $FAKE_RRSETS
-    // for Fulcio's name, no record for the other services' (created new here).
+    // A gcloud that answers only the question the guards must ask: $FAKE_RRSETS
+    // for Fulcio's name, no record for the other hosts' (created new here).
     bin = path.join(root, "bin");
     fs.mkdirSync(bin);
     const question = (name: string) => ["dns", "record-sets", "list", "--project=sigstore-test", "--zone=test-zone", `--name=${name}`, "--type=A", "--format=json"].join(" ");
@@ -155,7 +175,7 @@ describeWithTerraform("DNS hand-off under real Terraform", () => {
       [
         "#!/bin/sh",
         `[ "$*" = "${question(FQDN)}" ] && { printf '%s' "$FAKE_RRSETS"; exit 0; }`,
-        `[ "$*" = "${question("timestamp.sigstore.test.example.")}" ] || [ "$*" = "${question("oauth2.sigstore.test.example.")}" ] && { echo "[]"; exit 0; }`,
+        ...others.map((name) => `[ "$*" = "${question(name)}" ] && { echo "[]"; exit 0; }`),
         'echo "unexpected gcloud call: $*" >&2; exit 2',
         "",
       ].join("\n"),
@@ -178,6 +198,10 @@ describeWithTerraform("DNS hand-off under real Terraform", () => {
     expect([regional.managesRecord(), global.managesRecord()]).toEqual([true, false]);
     return { regional, global };
   }
+
+  it("meets the guard of every host the stacks create, not only Fulcio's", () => {
+    expect(others).toEqual(["ctfe.sigstore.test.example.", "oauth2.sigstore.test.example.", "rekor.sigstore.test.example.", "timestamp.sigstore.test.example.", "tuf.sigstore.test.example."]);
+  });
 
   it("regional first, then global: forgotten, then adopted; never deleted or created", () => {
     const { regional, global } = start();
