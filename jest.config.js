@@ -11,4 +11,8 @@ module.exports = {
   // Synthesizing stacks is CPU-bound; two workers match the two cores we target.
   maxWorkers: 2,
   testTimeout: 60000,
+  // A per-run cache of synthesized deployments, shared by the workers.
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.js",
+  setupFiles: ["<rootDir>/__tests__/helpers/setup.ts"],
 };

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execSync } from "child_process";
-import { REPO_ROOT } from "./helpers/synth";
+import { exampleConfig, REPO_ROOT, synthDeployment } from "./helpers/synth";
 
 /** The commands of the README's quick-start block, comments stripped. */
 function quickStartCommands(): string[] {
@@ -45,10 +45,26 @@ describe("README quick start", () => {
       const stacks = fs.readdirSync(path.join(dir, "cdktf.out", "stacks")).sort();
       expect(stacks).toEqual(["global", "regional-asia-northeast1", "regional-europe-west1", "regional-us-east1"]);
       expect(fs.existsSync(path.join(dir, "functions/jwks-merger/dist/package.zip"))).toBe(true);
+      // What the CLI wrote is, byte for byte, what the library synthesizes for the example.
+      const library = synthDeployment(exampleConfig()).files;
       for (const stack of stacks) {
-        const json = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"));
-        expect(Object.keys(json.resource).length).toBeGreaterThan(0);
+        const text = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
+        expect([stack, text === library[path.join("stacks", stack, "cdk.tf.json")]]).toEqual([stack, true]);
+        const json = JSON.parse(text);
+        expect(json.terraform.required_version).toBe(">= 1.7");
+        expect(Object.keys(json.provider)).toContain("google");
       }
+      // Each regional stack carries its region's cluster and signers; the global stack the front ends.
+      const regional = (region: string) => JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", `regional-${region}`, "cdk.tf.json"), "utf8"));
+      for (const region of ["us-east1", "europe-west1", "asia-northeast1"]) {
+        const json = regional(region);
+        expect(Object.values(json.resource.google_container_cluster).map((c: any) => c.location)).toEqual([region]);
+        expect(Object.keys(json.resource)).toEqual(expect.arrayContaining(["google_kms_crypto_key", "google_compute_network"]));
+        // Trillian's database only where a Trillian log runs: Rekor v1 and the shared CT log, both in the primary region.
+        expect([region, "google_sql_database_instance" in json.resource]).toEqual([region, region === "us-east1"]);
+      }
+      const global = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "global", "cdk.tf.json"), "utf8"));
+      expect(Object.keys(global.resource)).toEqual(expect.arrayContaining(["google_compute_global_forwarding_rule", "google_compute_url_map", "google_compute_security_policy"]));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

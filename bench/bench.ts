@@ -16,16 +16,16 @@ import { App } from "cdktf";
 import { addSigstoreDeployment } from "../lib/app";
 import { loadConfigFile, parseConfig } from "../lib/config/load";
 import type { SigstoreConfig } from "../lib/config/schema";
-import { disableTokenStackTraces } from "../lib/shared/lean-synth";
+import { enableFastSynthesis } from "../lib/shared/fast-synthesis";
 
 const ROOT = path.join(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "config", "example.yaml");
-disableTokenStackTraces(); // as main.ts does
 
 function synthOnce(config: SigstoreConfig): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
   const start = performance.now();
   const app = new App({ outdir });
+  enableFastSynthesis(app); // as main.ts does
   addSigstoreDeployment(app, config);
   app.synth();
   const elapsed = performance.now() - start;

@@ -17,7 +17,7 @@ export { RegionalStack, aggregatesDexKeys, hostedTilesLogs, jwksIncomingBucketNa
 export type { RegionalStackProps } from "./regional/regional-stack";
 export { GlobalStack } from "./global/global-stack";
 export type { GlobalStackProps } from "./global/global-stack";
-export { SigstoreStack, REQUIRED_TERRAFORM_VERSION, localStatePath, stackLabels } from "./shared/sigstore-stack";
+export { SigstoreStack, TransparentScope, REQUIRED_TERRAFORM_VERSION, localStatePath, stackLabels } from "./shared/sigstore-stack";
 export type { SigstoreStackProps } from "./shared/sigstore-stack";
 
 // ---- Configuration ---------------------------------------------------------
@@ -65,13 +65,10 @@ export type { KeyRingProps, CryptoKeyProps, KeyProtectionLevel } from "./shared/
 export { WorkloadIdentityServiceAccount, principal, grantProjectRole, PROJECT_ONLY_ROLES } from "./shared/iam";
 export type { Grantee, WorkloadIdentityServiceAccountProps } from "./shared/iam";
 export { ServiceARecord } from "./shared/service-a-record";
-export type { ServiceARecordProps, WeightedAddress } from "./shared/service-a-record";
+export type { ARecordId, ServiceARecordProps, WeightedAddress } from "./shared/service-a-record";
 export { ImportBlock, RemovedBlock } from "./shared/state-blocks";
 export { TerraformData } from "./shared/terraform-data";
 export { preventDestroy } from "./shared/protection";
-export { TransparentScope } from "./shared/sigstore-stack";
-export { LogMetricsReady, TimeSleep, LOG_METRIC_PROPAGATION_SECONDS, TIME_PROVIDER } from "./shared/log-metrics-ready";
-export type { LogMetricsReadyProps } from "./shared/log-metrics-ready";
 
 // ---- Global constructs -----------------------------------------------------
 export { GlobalFrontend } from "./global/global-frontend";
@@ -125,12 +122,6 @@ export type { DexProps } from "./regional/dex";
 export { DexJwksPublisher } from "./regional/dex-jwks-publisher";
 export type { DexJwksPublisherProps } from "./regional/dex-jwks-publisher";
 export { RegionalMonitoring } from "./regional/monitoring";
-export { FulcioRootCa } from "./regional/fulcio-root";
-export type { FulcioRootCaProps } from "./regional/fulcio-root";
-export { PublicObjectsExemption } from "./regional/public-objects-exemption";
-export type { PublicObjectsExemptionProps } from "./regional/public-objects-exemption";
-export { CtLogFrontend } from "./global/ctlog-frontend";
-export type { CtLogFrontendProps } from "./global/ctlog-frontend";
 export type { RegionalMonitoringProps, MonitoredService, MonitoredFeatures, WorkloadId, UptimeCheckerRegion, UptimeCheckPeriod } from "./regional/monitoring";
 
 // ---- Sigstore services as Helm releases (one construct per release) -------
@@ -169,8 +160,18 @@ export type { TrustMaterial, AuthorityMaterial, LogMaterial, InstanceUrls, Valid
 // ---- Trust root assembly and outputs --------------------------------------
 export * from "./trust";
 export { TrustOutputs } from "./global/trust-outputs";
-export { TrustCommandError } from "./cli/trust";
 export type { TrustOutputsProps } from "./global/trust-outputs";
+export { FulcioRootCa } from "./regional/fulcio-root";
+export type { FulcioRootCaProps } from "./regional/fulcio-root";
+export { CtLogFrontend } from "./global/ctlog-frontend";
+export type { CtLogFrontendProps } from "./global/ctlog-frontend";
+export { TrustCommandError, main as trustCommand } from "./cli/trust";
+
+// ---- Apply-time safety ------------------------------------------------------
+export { PublicObjectsExemption } from "./regional/public-objects-exemption";
+export type { PublicObjectsExemptionProps } from "./regional/public-objects-exemption";
+export { LogMetricsReady, TimeSleep } from "./shared/log-metrics-ready";
+export type { LogMetricsReadyProps } from "./shared/log-metrics-ready";
 
 // ---- Where services run ----------------------------------------------------
 export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";
@@ -180,3 +181,6 @@ export { ServiceFrontend } from "./frontend/service-frontend";
 export type { ServiceFrontendProps } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";
 export type { RecordGuardProps } from "./shared/record-guard";
+
+// ---- Synthesis --------------------------------------------------------------
+export { enableFastSynthesis, isFastSynthesisEnabled } from "./shared/fast-synthesis";

@@ -210,6 +210,8 @@ try {
   // The command is installed and answers.
   const bin = path.join(app, "node_modules", ".bin", "sigstore-cdktf");
   check(fs.existsSync(bin) && run(bin, ["--help"], app).includes("trust"), "the sigstore-cdktf command is installed and lists its commands");
+  // The trust command loads from the installed package (compiled, no dev dependency) and answers.
+  check(run(bin, ["trust", "--help"], app).includes("--outputs-file"), "sigstore-cdktf trust runs from the installed package");
 } catch (e) {
   failures.push(`aborted: ${e.message.split("\n")[0]}`);
   log(`FAIL ${e.stack ?? e}`);

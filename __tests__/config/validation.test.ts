@@ -1,10 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { ConfigError, loadConfigFile, parseConfig, validateConfig } from "../../lib/config/load";
 import { baseConfig, EXAMPLE_CONFIG, REPO_ROOT, withConfig } from "../helpers/synth";
 import { appCommand } from "../helpers/app-command";
+import { tempDir } from "../helpers/temp";
 
 /** The problems validateConfig reports for an input, as "path: message" lines. */
 function problems(input: unknown): string[] {
@@ -44,11 +44,10 @@ describe("valid configuration", () => {
   });
 
   it("loads the same configuration from JSON", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cfg-"));
+    const dir = tempDir("cfg-");
     const file = path.join(dir, "c.json");
     fs.writeFileSync(file, JSON.stringify(baseConfig()));
     expect(loadConfigFile(file)).toEqual(parseConfig(baseConfig()));
-    fs.rmSync(dir, { recursive: true });
   });
 
   it("accepts every kind of Cloud Armor rule", () => {
@@ -153,11 +152,10 @@ describe("rejected configuration names the field and the fix", () => {
   });
 
   it("rejects YAML with a key written twice", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cfg-"));
+    const dir = tempDir("cfg-");
     const file = path.join(dir, "dup.yaml");
     fs.writeFileSync(file, "namePrefix: a\nnamePrefix: b\n");
     expect(() => loadConfigFile(file)).toThrow(/YAML syntax: Map keys must be unique/);
-    fs.rmSync(dir, { recursive: true });
   });
 
   it("names the file in the error", () => {
@@ -167,7 +165,7 @@ describe("rejected configuration names the field and the fix", () => {
 
 describe("synth with a bad configuration", () => {
   it("exits non-zero with the message and writes nothing", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-synth-"));
+    const dir = tempDir("bad-synth-");
     const configFile = path.join(dir, "bad.yaml");
     const outdir = path.join(dir, "out");
     fs.writeFileSync(configFile, fs.readFileSync(EXAMPLE_CONFIG, "utf8").replace("domain: sigstore.example.com.", "domain: sigstore.example.com"));
@@ -191,6 +189,5 @@ describe("synth with a bad configuration", () => {
       "regional-europe-west1",
       "regional-us-east1",
     ]);
-    fs.rmSync(dir, { recursive: true });
   });
 });

@@ -23,6 +23,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Kills a child (if still running) and waits until it has exited. */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
+}
+
 describe("function bundles", () => {
   it("are byte-identical when built twice, and so are their zips", () => {
     const again = bundleFunction("jwks-merger");
@@ -54,17 +62,27 @@ describe("function bundles", () => {
     expect(Object.keys(unzipSync(zip))).toEqual(["index.js", "package.json"]);
     // DOS time and date of the first local header: 00:00:00, 1980-01-01.
     expect([Buffer.from(zip).readUInt16LE(10), Buffer.from(zip).readUInt16LE(12)]).toEqual([0, (0 << 9) | (1 << 5) | 1]);
-    const packaged = packageFunction("jwks-merger", fs.mkdtempSync(path.join(os.tmpdir(), "fn-cache-")));
-    expect(packaged.sha256).toBe(sha256(zip));
-    expect(packaged.sha256).toBe(sha256(fs.readFileSync(packaged.zipFile)));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "fn-cache-"));
+    try {
+      const packaged = packageFunction("jwks-merger", cache);
+      expect(packaged.sha256).toBe(sha256(zip));
+      expect(packaged.sha256).toBe(sha256(fs.readFileSync(packaged.zipFile)));
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("zip to the same bytes in every time zone", () => {
     // fflate stamps entries in local time; a fresh process per zone shows the bytes do not depend on it.
-    const script = 'const b = require("./functions/build.ts"); process.stdout.write(b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })));';
-    const hashes = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
-      execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString(),
+    const script =
+      'const b = require("./functions/build.ts");' +
+      'process.stdout.write(JSON.stringify({ offset: new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset(), hash: b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })) }));';
+    const runs = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
+      JSON.parse(execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString()),
     );
+    // The zone took effect in each process: UTC, UTC+14, UTC-8 in January.
+    expect(runs.map((r) => r.offset)).toEqual([0, -840, 480]);
+    const hashes = runs.map((r) => r.hash);
     expect(new Set(hashes).size).toBe(1);
     expect(hashes[0]).toBe(sha256(deterministicZip({ "a.js": new Uint8Array([1]), "b.js": new Uint8Array([2]) })));
   });
@@ -89,7 +107,7 @@ describe("the deployable merger artifact", () => {
     gcs = new FakeGcs();
   });
   afterAll(async () => {
-    child?.kill();
+    await stopChild(child);
     await gcs.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -185,9 +203,9 @@ describe("the deployable publisher artifact", () => {
         .map((l) => JSON.parse(l).event);
       expect([events[0], events[1], events.at(-1)]).toEqual(["jwks_publisher_started", "jwks_uploaded", "jwks_publisher_stopped"]);
     } finally {
-      child.kill("SIGKILL");
+      await stopChild(child);
       await gcs.stop();
-      await new Promise<void>((resolve) => dex.close(() => resolve()));
+      await new Promise<void>((resolve) => (dex.close(() => resolve()), dex.closeAllConnections()));
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -59,7 +59,8 @@ export class FakeGcs {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // closeAllConnections: keep-alive connections would otherwise hold the worker open.
+    return new Promise((resolve) => (this.server ? (this.server.close(() => resolve()), this.server.closeAllConnections()) : resolve()));
   }
 
   put(bucket: string, name: string, body: string): number {

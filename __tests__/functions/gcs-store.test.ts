@@ -119,7 +119,7 @@ describe("the JSON API client's credentials", () => {
     await new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve));
     host = `127.0.0.1:${(metadata.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => metadata.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => (metadata.close(() => resolve()), metadata.closeAllConnections())));
 
   it("sends the workload's token from the metadata server, and reuses it until shortly before it expires", async () => {
     const gcs = new FakeGcs();

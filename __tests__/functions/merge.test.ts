@@ -2,6 +2,9 @@ import { generateKeyPairSync } from "crypto";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { JWK } from "jose";
 import { MAX_SOURCE_BYTES, mergeImportableJwks, mergeJwks, serializeJwks } from "../../functions/jwks-merger/src/merge";
+
+// The documented limit on one region's key set, written here: 64 KiB.
+const LIMIT = 65536;
 import { keySet, makeKey, TestKey } from "./keys";
 
 let east: TestKey;
@@ -56,7 +59,7 @@ describe("mergeImportableJwks (what the merger and the publisher run)", () => {
     const { n: _n, ...noModulus } = east.publicJwk;
     const { jwks, rejected } = await mergeImportableJwks([
       { source: "keys/malformed.json", body: "{ not json" },
-      { source: "keys/huge.json", body: "x".repeat(MAX_SOURCE_BYTES + 1) },
+      { source: "keys/huge.json", body: "x".repeat(LIMIT + 1) },
       { source: "keys/not-a-set.json", body: JSON.stringify({ kid: "x" }) },
       {
         source: "keys/mixed.json",
@@ -82,7 +85,7 @@ describe("mergeImportableJwks (what the merger and the publisher run)", () => {
     ]);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["asia-1", "east-1"]);
     expect(rejected.map((r) => [r.source, r.kid, r.reason])).toEqual([
-      ["keys/huge.json", undefined, `body of ${MAX_SOURCE_BYTES + 1} bytes is over ${MAX_SOURCE_BYTES}`],
+      ["keys/huge.json", undefined, "body of 65537 bytes is over 65536"],
       ["keys/malformed.json", undefined, expect.stringMatching(/^malformed JSON: /)],
       ["keys/mixed.json", undefined, "key without kid"],
       ["keys/mixed.json", "ed", "unsupported kty OKP"],
@@ -166,6 +169,16 @@ describe("mergeJwks (synchronous, structural validation only)", () => {
     ]);
     expect(jwks.keys).toEqual([{ kty: "EC", kid: "west-1", use: "sig", alg: "ES256", crv: "P-256", x: west.publicJwk.x, y: west.publicJwk.y }]);
     expect(rejected.map((r) => r.source)).toEqual(["keys/b.json"]);
+  });
+});
+
+describe("source size limit", () => {
+  it("is 64 KiB: a set of exactly that size is read, one byte more is rejected", async () => {
+    expect(MAX_SOURCE_BYTES).toBe(LIMIT);
+    const body = keySet(east.publicJwk);
+    const padded = body.replace(/}\s*$/, `${" ".repeat(LIMIT - body.length)}}`);
+    expect(padded.length).toBe(LIMIT);
+    expect((await mergeImportableJwks([{ source: "keys/a.json", body: padded }])).jwks.keys.map((k) => k.kid)).toEqual(["east-1"]);
   });
 });
 

@@ -20,6 +20,14 @@ let url: string;
 let east: TestKey;
 let west: TestKey;
 
+/** Stops accepting, ends every connection (idle keep-alive ones too), and waits for the server to close. */
+function closeServer(s: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    s.close(() => resolve());
+    s.closeAllConnections();
+  });
+}
+
 beforeAll(async () => {
   [east, west] = await Promise.all([makeKey("east-1"), makeKey("west-1", "ES256")]);
   // The framework prints the stack of a failed invocation; the tests assert the failures.
@@ -43,7 +51,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+// close() waits for open connections; fetch keeps them alive, which kept the worker from exiting.
+afterAll(() => closeServer(server));
 beforeEach(() => {
   store = new MemoryObjectStore();
   logs = [];
@@ -232,15 +241,23 @@ describe("the merger function under the Functions Framework", () => {
   it("keeps every region's key when many regions upload at once with random storage latency", async () => {
     const regions = await Promise.all(["a", "b", "c", "d"].map((r) => makeKey(`${r}-1`, "ES256")));
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Seeded (mulberry32): every run draws the same delays, so a failure can be replayed.
+    let seed = 0x5157;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
     for (let round = 0; round < 8; round++) {
       // Slow, uneven writes: an earlier merge's write often lands after a later one's.
-      store = new MemoryObjectStore({ latencyMs: (op) => Math.floor(Math.random() * (op === "write" ? 30 : 3)) });
+      store = new MemoryObjectStore({ latencyMs: (op) => Math.floor(random() * (op === "write" ? 30 : 3)) });
       logs = [];
       // Each region uploads and triggers its merge at a random moment, so
       // merges overlap while seeing different subsets of the uploads.
       const statuses = await Promise.all(
         regions.map(async (key) => {
-          await pause(Math.floor(Math.random() * 30));
+          await pause(Math.floor(random() * 30));
           store.put(INCOMING, `keys/${key.kid}.json`, keySet(key.publicJwk));
           return finalized(INCOMING, `keys/${key.kid}.json`);
         }),
@@ -312,7 +329,7 @@ describe("the deployed entry point (index.ts)", () => {
   });
   afterAll(async () => {
     (process.stdout.write as unknown as jest.SpyInstance).mockRestore();
-    await new Promise<void>((resolve) => entry.close(() => resolve()));
+    await closeServer(entry);
   });
 
   it("registers mergeJwks, logs JSON lines to stdout, and fails loudly without its bucket setting", async () => {

@@ -214,7 +214,7 @@ describe("the publisher service (main.ts without the process)", () => {
     } finally {
       await service.stop();
       await gcs.stop();
-      await new Promise<void>((resolve) => dex.close(() => resolve()));
+      await new Promise<void>((resolve) => (dex.close(() => resolve()), dex.closeAllConnections()));
     }
     await expect(health("/healthz")).rejects.toThrow(); // the health port is closed
     expect(logs[0].event).toBe(PUBLISHER_EVENTS.started);

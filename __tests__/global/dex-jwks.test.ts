@@ -1,10 +1,10 @@
 import { parseConfig } from "../../lib/config/load";
 import { DexJwksAggregation, incomingJwksObject, PUBLISHED_JWKS_OBJECT } from "../../lib/global/dex-jwks";
 import { jwksMergerSource } from "../../lib/shared/function-packages";
-import { PROJECT_ONLY_ROLES } from "../../lib/shared/iam";
 import { ResourceNames } from "../../lib/shared/names";
 import { bodiesOf, entriesOf, synthConstruct } from "../helpers/construct";
 import { baseConfig } from "../helpers/synth";
+import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 const config = parseConfig(baseConfig());
 const names = new ResourceNames("sigstore", "sigstore-test");
@@ -102,7 +102,7 @@ describe("Dex JWKS aggregation", () => {
     ]);
     const [agentId] = Object.keys(json.data.google_storage_project_service_account);
     expect(projectGrants.find((g) => g.role === "roles/pubsub.publisher").member).toBe(`\${data.google_storage_project_service_account.${agentId}.member}`);
-    for (const g of projectGrants.filter((g) => !g.condition)) expect(g.role in PROJECT_ONLY_ROLES).toBe(true);
+    for (const g of projectGrants.filter((g) => !g.condition)) expect(REVIEWED_PROJECT_ROLES).toContain(g.role);
     expect(projectGrants.find((g) => g.role === "roles/storage.objectViewer").condition.expression).toBe('resource.name == "projects/_/buckets/gcf-v2-sources-123456789012-us-east1" || resource.name.startsWith("projects/_/buckets/gcf-v2-sources-123456789012-us-east1/")');
     const invoker = bodiesOf(json, "google_cloud_run_v2_service_iam_member")[0];
     expect(invoker).toMatchObject({ role: "roles/run.invoker", member: `serviceAccount:${bodiesOf(json, "google_cloudfunctions2_function")[0].event_trigger.service_account_email}` });

@@ -1,9 +1,11 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { addSigstoreDeployment } from "../../lib/app";
 import { loadConfigFile, parseConfig } from "../../lib/config/load";
+import { enableFastSynthesis } from "../../lib/shared/fast-synthesis";
 import type { SigstoreConfig, SigstoreConfigInput } from "../../lib/config/schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -59,24 +61,65 @@ function readTree(dir: string, base = dir, out: Record<string, string> = {}): Re
   return out;
 }
 
-/** Synthesizes a whole deployment into a temporary directory and reads it back. */
+/**
+ * Synthesizes a whole deployment (with the app's opt-in fast synthesis, as
+ * main.ts does) and reads it back. Each distinct parsed configuration is
+ * synthesized once per test run: the files are kept in memory for this test
+ * file and on disk (in the directory jest's global setup made) for the other
+ * workers. Every call returns freshly parsed stacks, so a test may change them.
+ */
 export function synthDeployment(config: SigstoreConfig | SigstoreConfigInput): Synthesized {
   const parsed = parseConfig(config);
+  const key = createHash("sha256").update(JSON.stringify(parsed)).digest("hex");
+  let files = MEMO.get(key);
+  const cacheDir = process.env[SYNTH_CACHE_ENV];
+  const cacheFile = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
+  if (!files && cacheFile && fs.existsSync(cacheFile)) files = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, string>;
+  if (!files) {
+    files = synthFiles(parsed, { fast: true });
+    if (cacheFile) {
+      // Written whole, then renamed: another worker never reads half a file.
+      const partial = `${cacheFile}.${process.pid}.partial`;
+      fs.writeFileSync(partial, JSON.stringify(files));
+      fs.renameSync(partial, cacheFile);
+    }
+  }
+  MEMO.set(key, files);
+  return fromFiles(files);
+}
+
+/** Environment variable naming the per-run synth cache directory (see global-setup.js). */
+export const SYNTH_CACHE_ENV = "SIGSTORE_TEST_SYNTH_CACHE";
+const MEMO = new Map<string, Record<string, string>>();
+
+/**
+ * A fresh synthesis, never cached: for tests of synthesis itself
+ * (determinism, stock against fast). `fast: false` is stock cdktf.
+ */
+export function synthFresh(config: SigstoreConfig | SigstoreConfigInput, options: { fast: boolean }): Synthesized {
+  return fromFiles(synthFiles(parseConfig(config), options));
+}
+
+function synthFiles(parsed: SigstoreConfig, options: { fast: boolean }): Record<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-"));
   try {
     const app = new App({ outdir });
+    if (options.fast) enableFastSynthesis(app);
     addSigstoreDeployment(app, parsed);
     app.synth();
-    const files = readTree(outdir);
-    const stacks: Record<string, StackJson> = {};
-    for (const [file, text] of Object.entries(files)) {
-      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(file.split(path.sep).join("/"));
-      if (m) stacks[m[1]] = JSON.parse(text);
-    }
-    return { stacks, files };
+    return readTree(outdir);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function fromFiles(files: Record<string, string>): Synthesized {
+  const stacks: Record<string, StackJson> = {};
+  for (const [file, text] of Object.entries(files)) {
+    const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(file.split(path.sep).join("/"));
+    if (m) stacks[m[1]] = JSON.parse(text);
+  }
+  return { stacks, files: { ...files } };
 }
 
 /** All resources of a type in a stack, keyed by logical id. */

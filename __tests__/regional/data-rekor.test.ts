@@ -1,9 +1,10 @@
 import { Rekor, RekorProps } from "../../lib/regional/rekor";
 import { TrillianDatabase } from "../../lib/regional/trillian-database";
-import { PROJECT_ONLY_ROLES, principal } from "../../lib/shared/iam";
+import { principal } from "../../lib/shared/iam";
 import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, resolved, WORKLOAD_POOL } from "./data-helpers";
 import { accountOf, resourceAt, target } from "./trust-helpers";
+import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 type Options = Partial<Omit<RekorProps, "context" | "workloadPool" | "database">> & { readonly region?: string; readonly instanceName?: string };
 
@@ -148,7 +149,7 @@ describe("Rekor: project roles", () => {
 
   it("uses no project role outside the project-only list", () => {
     const { json } = synthRekor({ profiler: true });
-    for (const g of bodiesOf(json, "google_project_iam_member")) expect(Object.keys(PROJECT_ONLY_ROLES)).toContain(g.role);
+    for (const g of bodiesOf(json, "google_project_iam_member")) expect([...REVIEWED_PROJECT_ROLES]).toContain(g.role);
   });
 });
 

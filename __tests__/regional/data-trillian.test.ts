@@ -1,9 +1,9 @@
 import { TrillianDatabase, TrillianMySqlInstance, trillianKubernetes } from "../../lib/regional/trillian-database";
-import { PROJECT_ONLY_ROLES } from "../../lib/shared/iam";
 import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, resolved, WORKLOAD_POOL } from "./data-helpers";
 import { accountOf, resourceAt, target } from "./trust-helpers";
 import type { DatabaseSettings } from "../../lib/config/schema";
+import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 function synthDatabase(settings: Partial<DatabaseSettings> = {}, region = "us-east1"): { json: any; database: TrillianDatabase } {
   let database!: TrillianDatabase;
@@ -153,7 +153,7 @@ describe("TrillianDatabase: Trillian's identities and database users", () => {
 
   it("grants Cloud SQL client and instance user at project level (no instance IAM exists), and nothing else there", () => {
     const grants = bodiesOf(json, "google_project_iam_member");
-    for (const g of grants) expect(Object.keys(PROJECT_ONLY_ROLES)).toContain(g.role);
+    for (const g of grants) expect([...REVIEWED_PROJECT_ROLES]).toContain(g.role);
     const who = (member: string) => (member.startsWith("group:") ? member : accountOf(json, member));
     const rolesOf = (principal: string) => grants.filter((g) => who(g.member) === principal).map((g) => g.role).sort();
     expect(rolesOf("sigstore-logserver-use1")).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);

@@ -1,8 +1,9 @@
 import { TerraformOutput } from "cdktf";
-import { GkeCluster, GkeClusterProps, NODE_ROLES } from "../../lib/regional/gke";
-import { PROJECT_ONLY_ROLES, WorkloadIdentityServiceAccount } from "../../lib/shared/iam";
+import { GkeCluster, GkeClusterProps } from "../../lib/regional/gke";
+import { WorkloadIdentityServiceAccount } from "../../lib/shared/iam";
 import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
 import { addressOf, gkeDefaults, networkDefaults, refTo, synthPlatform } from "./platform-helpers";
+import { REVIEWED_PROJECT_ROLES, GKE_NODE_ROLES } from "../helpers/roles";
 
 const authorized = [{ cidr: "203.0.113.0/24", name: "ci" }];
 /** Control plane reachable from an authorized network. */
@@ -102,9 +103,9 @@ describe("nodes", () => {
 
   it("get only the project-only roles nodes need, each granted to the node account", () => {
     const grants = bodiesOf(publicJson, "google_project_iam_member");
-    expect(grants.map((g) => g.role).sort()).toEqual([...NODE_ROLES].sort());
+    expect(grants.map((g) => g.role).sort()).toEqual(GKE_NODE_ROLES);
     for (const g of grants) {
-      expect(g.role in PROJECT_ONLY_ROLES).toBe(true);
+      expect(REVIEWED_PROJECT_ROLES).toContain(g.role);
       expect([g.role, g.member, g.project]).toEqual([g.role, `serviceAccount:${nodeAccount(publicJson)}`, "sigstore-test"]);
     }
   });

@@ -5,10 +5,10 @@ import { GkeCluster } from "../../lib/regional/gke";
 import { RegionalNetwork } from "../../lib/regional/network";
 import { ProjectApis, REGIONAL_APIS, waitFor } from "../../lib/regional/project-apis";
 import { ProjectSettings, ProjectSettingsProps } from "../../lib/regional/project-settings";
-import { PROJECT_ONLY_ROLES } from "../../lib/shared/iam";
 import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
 import { baseConfig, fullConfig, synthDeployment, withConfig } from "../helpers/synth";
 import { gkeDefaults, networkDefaults } from "./platform-helpers";
+import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 const projectDefaults: ProjectConfig = parseConfig(baseConfig()).project;
 type Settings = ProjectSettingsProps["settings"];
@@ -71,6 +71,7 @@ describe("project APIs", () => {
   it("cover every Google resource a fully featured regional stack declares", () => {
     // Which API each kind of resource is served by.
     const apiOf: [RegExp, string][] = [
+      [/^google_certificate_manager_/, "certificatemanager"],
       [/^google_compute_/, "compute"],
       [/^google_container_/, "container"],
       [/^google_dns_/, "dns"],
@@ -210,7 +211,7 @@ describe("project-level IAM of the whole platform", () => {
     expect(grants.length).toBeGreaterThan(operatorChosen.length);
     const chosen = (g: any) => operatorChosen.some((b) => b.role === g.role && b.members.includes(g.member));
     for (const g of grants) {
-      expect([g.role, g.member, g.role in PROJECT_ONLY_ROLES || chosen(g)]).toEqual([g.role, g.member, true]);
+      expect([g.role, g.member, REVIEWED_PROJECT_ROLES.has(g.role) || chosen(g)]).toEqual([g.role, g.member, true]);
       // Only service accounts of the platform itself hold the project-only roles.
       if (!chosen(g)) expect(g.member).toMatch(/^serviceAccount:/);
     }

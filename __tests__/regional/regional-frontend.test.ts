@@ -20,7 +20,7 @@ const B = synthDeployment(second).stacks;
 
 const PROJECT = "sigstore-test";
 const PRIMARY = "regional-us-east1";
-const HOST = { fulcio: "fulcio.sigstore.test.example", tsa: "timestamp.sigstore.test.example", dex: "oauth2.sigstore.test.example" };
+const HOST = { fulcio: "fulcio.sigstore.test.example", tsa: "timestamp.sigstore.test.example", dex: "oauth2.sigstore.test.example", rekor: "rekor.sigstore.test.example" };
 const SERVICES = ["fulcio", "tsa", "dex"] as const;
 const REGIONS = baseConfig().regions.map((r) => [r.region, r.zones] as const);
 
@@ -94,6 +94,9 @@ describe.each(REGIONS)("the front end of region %s", (region, zones) => {
     });
   });
 
+  // Rekor v1 runs in one region, here the primary (its default): that region
+  // issues its certificate too. (Placed elsewhere, its own region issues it:
+  // __tests__/shared/services-registry.test.ts.)
   it("issues the regional certificates only in the primary region, authorized by a per-project CNAME", () => {
     const authorizations = Object.values(resources(stack, "google_certificate_manager_dns_authorization"));
     const certificates = Object.values(resources(stack, "google_certificate_manager_certificate"));
@@ -101,10 +104,11 @@ describe.each(REGIONS)("the front end of region %s", (region, zones) => {
       expect([authorizations, certificates]).toEqual([[], []]);
       return;
     }
-    const hosts = SERVICES.map((s) => HOST[s]).sort();
+    const issued = [...SERVICES, "rekor"] as const;
+    const hosts = issued.map((s) => HOST[s]).sort();
     expect(authorizations.map((a) => [a.domain, a.type]).sort()).toEqual(hosts.map((h) => [h, "PER_PROJECT_RECORD"]));
     expect(certificates.map((c) => c.managed.domains).sort()).toEqual(hosts.map((h) => [h]));
-    for (const service of SERVICES) {
+    for (const service of issued) {
       const cname = resources(stack, "google_dns_record_set")[`${service}_regional_tls_dns_authorization_record`];
       expect(cname.rrdatas).toEqual([ref("google_certificate_manager_dns_authorization", `${service}_regional_tls_dns_authorization`, "dns_resource_record[0].data")]);
     }
@@ -171,6 +175,10 @@ describe("A records", () => {
       [
         `A ${PRIMARY} fulcio_a_record`, "A global tsa_a_record", "A global dex_a_record", "A global rekor_tiles_a_record",
         `B ${PRIMARY} fulcio_a_record`, `B ${PRIMARY} dex_a_record`, "B global tsa_a_record",
+        // Rekor v1 in its one region (the primary here), in the regional phase.
+        `A ${PRIMARY} rekor_a_record`, `B ${PRIMARY} rekor_a_record`,
+        // Hosts only the global stack ever served: the TUF repository and the CT log.
+        "A global tuf_a_record", "A global ctlog_a_record", "B global tuf_a_record", "B global ctlog_a_record",
       ].sort(),
     );
   });
@@ -206,6 +214,9 @@ describe("A records moving to the global address wait for the certificate", () =
     ["adopting", A, "tsa"],
     ["weighted", A, "dex"],
     ["new", B, "tsa"],
+    ["new host (TUF)", A, "tuf"],
+    ["new host (CT log)", A, "ctlog"],
+    ["new host (Rekor v2 tiles)", A, "rekor_tiles"],
   ] as const)("global, %s: a precondition that the global certificate is ACTIVE", (_kind, stacks, service) => {
     const record = recordOf(stacks, "global", service);
     expect(record.lifecycle.precondition.map((p: any) => p.condition)).toEqual([preconditionOn(`${service}_tls_certificate`)]);
@@ -229,6 +240,9 @@ describe("an owner that does not adopt cannot overwrite an existing record", () 
   it.each([
     ["regional", A, PRIMARY, "fulcio", "fulcio_frontend_https_forwarding_rule", "fulcio.sigstore.test.example."],
     ["global", B, "global", "tsa", "tsa_https_forwarding_rule", "timestamp.sigstore.test.example."],
+    ["global, TUF", A, "global", "tuf", "tuf_https_forwarding_rule", "tuf.sigstore.test.example."],
+    ["global, CT log", A, "global", "ctlog", "ctlog_https_forwarding_rule", "ctfe.sigstore.test.example."],
+    ["global, Rekor v2 tiles", A, "global", "rekor_tiles", "rekor_tiles_https_forwarding_rule", "rekor-1.sigstore.test.example."],
   ] as const)("%s owner creating the record: it depends on a guard that asks Cloud DNS first", (_kind, stacks, stack, service, rule, fqdn) => {
     const guard = guardOf(stacks, stack, service);
     expect(recordOf(stacks, stack, service).depends_on).toContain(`terraform_data.${service}_a_record_no_overwrite`);
@@ -236,6 +250,24 @@ describe("an owner that does not adopt cannot overwrite an existing record", () 
     expect(exec.command).toContain('gcloud dns record-sets list --project="$PROJECT" --zone="$ZONE" --name="$NAME" --type=A --format=json');
     expect(exec.environment).toMatchObject({ PROJECT, ZONE: "test-zone", NAME: fqdn, WANT: `\${jsonencode([[google_compute_global_forwarding_rule.${rule}.ip_address, 1]])}` });
     expect(guard.triggers_replace).toEqual({ project: PROJECT, zone: "test-zone", name: fqdn });
+  });
+
+  it("a host only the global stack ever served is created, never adopted, and no regional stack has a record of it to release", () => {
+    for (const service of ["tuf", "ctlog", "rekor_tiles"]) {
+      const address = `google_dns_record_set.${service}_a_record`;
+      for (const stacks of [A, B]) {
+        expect((stacks.global.import ?? []).map((i) => i.to)).not.toContain(address);
+        for (const [id, stack] of Object.entries(stacks)) {
+          if (id !== "global") expect([id, resources(stack, "google_dns_record_set")[`${service}_a_record`]]).toEqual([id, undefined]);
+        }
+      }
+      // TUF is a registry service: every stack but the owner releases its address, as for any
+      // service (a no-op without history). The tiles and CT log hosts are not in the registry.
+      if (service === "tuf") continue;
+      for (const id of Object.keys(A).filter((s) => s !== "global")) {
+        expect((A[id].removed ?? []).map((r) => r.from)).not.toContain(address);
+      }
+    }
   });
 
   it("an adopting owner has no guard (the import block takes the record over, visibly in the plan)", () => {

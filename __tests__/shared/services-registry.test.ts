@@ -108,8 +108,14 @@ describe("a service added as one registry entry", () => {
     expect(owners.map(([id]) => id)).toEqual(["global"]);
     const record = resources(global, "google_dns_record_set").echo_a_record;
     expect(record).toMatchObject({ name: `ping.${DOMAIN}.`, type: "A" });
-    // On the :443 rule's address: a record never points at an address without a forwarding rule.
+    // The address as the :443 rule serves it (the global address), never before the rule exists or its certificate is ACTIVE.
     expect(record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.echo_https_forwarding_rule.ip_address}"]);
+    expect(resources(global, "google_compute_global_forwarding_rule").echo_https_forwarding_rule).toMatchObject({
+      ip_address: "${google_compute_global_address.echo_address.address}",
+      port_range: "443",
+    });
+    expect(record.depends_on).toContain("google_compute_global_forwarding_rule.echo_https_forwarding_rule");
+    expect(record.lifecycle.precondition.map((p: any) => p.condition)).toEqual(['${("ACTIVE" == google_certificate_manager_certificate.echo_tls_certificate.managed[0].state)}']);
     for (const stack of Object.values(regional)) expect(removed(stack)).toContain("google_dns_record_set.echo_a_record");
   });
 
@@ -161,7 +167,22 @@ describe("Rekor v1: one log in one region", () => {
   it("answers in the regional DNS phase from its own region's ingress, not the primary's", () => {
     const owners = allStacks.filter(([, s]) => resources(s, "google_dns_record_set").rekor_a_record).map(([id]) => id);
     expect(owners).toEqual([`regional-${WEST.region}`]);
-    expect(resources(regional[WEST.region], "google_dns_record_set").rekor_a_record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.rekor_frontend_https_forwarding_rule.ip_address}"]);
+    const record = resources(regional[WEST.region], "google_dns_record_set").rekor_a_record;
+    // Its own region's front end: the :443 rule on that region's ingress address, which the record waits for.
+    expect(record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.rekor_frontend_https_forwarding_rule.ip_address}"]);
+    expect(record.depends_on).toContain("google_compute_global_forwarding_rule.rekor_frontend_https_forwarding_rule");
+    expect(resources(regional[WEST.region], "google_compute_global_forwarding_rule").rekor_frontend_https_forwarding_rule).toMatchObject({
+      ip_address: "${google_compute_global_address.rekor_ingress_address.address}",
+      port_range: "443",
+    });
+  });
+
+  it("has its regional certificate issued by its own region, not the primary (which does not serve it)", () => {
+    const certificates = (region: string) => Object.values(resources(regional[region], "google_certificate_manager_certificate")).map((c) => c.managed.domains[0]);
+    expect(certificates(WEST.region)).toEqual([`rekor.${DOMAIN}`]);
+    expect(certificates(EAST.region)).not.toContain(`rekor.${DOMAIN}`);
+    const entry = Object.values(resources(regional[WEST.region], "google_certificate_manager_certificate_map_entry")).find((e) => e.hostname === `rekor.${DOMAIN}`);
+    expect(entry.certificates).toEqual(["${google_certificate_manager_certificate.rekor_regional_tls_certificate.id}"]);
   });
 
   it("lives next to the endpoint of the same id without a construct-id collision, and keeps its addresses", () => {
@@ -243,7 +264,10 @@ describe("the one TUF repository", () => {
     expect(deref(global, proxy.ssl_policy).min_tls_version).toBe("TLS_1_2");
     expect(resources(global, "google_certificate_manager_dns_authorization").tuf_tls_dns_authorization.domain).toBe(`tuf.${DOMAIN}`);
     // A new host: the global stack creates its record, with nothing to adopt.
-    expect(resources(global, "google_dns_record_set").tuf_a_record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.tuf_https_forwarding_rule.ip_address}"]);
+    const record = resources(global, "google_dns_record_set").tuf_a_record;
+    expect(record.rrdatas).toEqual(["${google_compute_global_forwarding_rule.tuf_https_forwarding_rule.ip_address}"]);
+    expect(resources(global, "google_compute_global_forwarding_rule").tuf_https_forwarding_rule).toMatchObject({ ip_address: "${google_compute_global_address.tuf_address.address}", port_range: "443" });
+    expect(record.depends_on).toEqual(expect.arrayContaining(["google_compute_global_forwarding_rule.tuf_https_forwarding_rule", "terraform_data.tuf_a_record_no_overwrite"]));
     expect((global.import ?? []).map((i) => i.to)).not.toContain("google_dns_record_set.tuf_a_record");
     expect(resources(global, "google_monitoring_uptime_check_config").uptime_tuf_uptime.http_check.path).toBe("/timestamp.json");
   });

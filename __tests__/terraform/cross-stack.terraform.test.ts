@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseConfig } from "../../lib/config/load";
 import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
+import { describeWithTerraform } from "../helpers/terraform";
 import { issue, selfSigned } from "../trust/pki";
 
 // Applies the synthesized cross-stack wiring with a real Terraform binary, in
@@ -33,8 +34,6 @@ async function servingExampleConfig() {
   return parseConfig(c);
 }
 
-const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
-const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 
 function builtinOnly(stack: StackJson): object {

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import type { SigstoreConfig } from "../config/schema";
 import type { RegionalStack } from "../regional/regional-stack";
 import { isOwner, planARecords, primaryRegionOf } from "../shared/dns-ownership";
 import { fqdnOf, hostOf, ResourceNames } from "../shared/names";
-import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { enabledServiceIds, isExposedGlobally, isServiceEnabled, placementRegionOf } from "../shared/placement";
 import { ServiceARecord, WeightedAddress } from "../shared/service-a-record";
 import { PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
@@ -21,6 +21,7 @@ import { CtLogFrontend } from "./ctlog-frontend";
 import { TrustOutputs } from "./trust-outputs";
 import { TufRepository } from "./tuf-repository";
 import { GlobalUptime } from "./uptime";
+import type { ManagedCertificate } from "./managed-certificate";
 
 export interface GlobalStackProps {
   readonly config: SigstoreConfig;
@@ -164,15 +165,8 @@ export class GlobalStack extends SigstoreStack {
           cloudArmor: log.cloudArmor,
           logging: config.logging,
         });
-        // A new host with no regional history: the global stack simply owns its record.
-        new DnsRecordSet(this, `${id}-a-record`, {
-          project: config.project.id,
-          managedZone: config.dns.zoneName,
-          name: fqdnOf(label, config.dns.domain),
-          type: "A",
-          ttl: 300,
-          rrdatas: [frontend.ipAddress],
-        });
+        // A new host with no regional history: the global stack owns its record.
+        newGlobalHostRecord(this, config, id, fqdnOf(label, config.dns.domain), frontend, `tiles.${kind}.subdomain`);
       };
       if (shards.length === 1) {
         serve(`${kind}-tiles`, tilesWriteLabel(config, kind), shards[0].tilesLogs[kind]!.exported);
@@ -200,15 +194,7 @@ export class GlobalStack extends SigstoreStack {
         logging: config.logging,
       });
       // A new host with no regional history: the global stack owns its record.
-      new DnsRecordSet(this, "ctlog-a-record", {
-        project: config.project.id,
-        managedZone: config.dns.zoneName,
-        name: fqdnOf(config.ctlog.subdomain, config.dns.domain),
-        type: "A",
-        ttl: 300,
-        rrdatas: [ctFrontend.servingAddress],
-        dependsOn: [ctFrontend.httpsForwardingRule],
-      });
+      newGlobalHostRecord(this, config, "ctlog", fqdnOf(config.ctlog.subdomain, config.dns.domain), ctFrontend, "ctlog.subdomain");
     }
 
     if (config.monitoring.uptimeChecks) {
@@ -278,6 +264,37 @@ export class GlobalStack extends SigstoreStack {
     if (!endpoint) throw new Error(`A weighted hand-off of ${id} needs its regional ingress in ${region}, which does not serve it`);
     return endpoint.exported.ingressAddress;
   }
+}
+
+/**
+ * The A record of a host that only the global stack ever served (the CT log,
+ * a tiles log's hosts): created, never adopted, by the rules of every other
+ * record. It reads the :443 rule's address and depends on the rule, waits
+ * for the certificate to be ACTIVE, and its guard stops it from replacing a
+ * record of the same name that is not this deployment's.
+ */
+function newGlobalHostRecord(
+  scope: Construct,
+  config: SigstoreConfig,
+  id: string,
+  fqdn: string,
+  frontend: { readonly servingAddress: string; readonly httpsForwardingRule: ITerraformDependable; readonly certificate: ManagedCertificate },
+  subdomainField: string,
+): ServiceARecord {
+  return new ServiceARecord(scope, `${id}-a-record`, {
+    service: id,
+    project: config.project.id,
+    managedZone: config.dns.zoneName,
+    fqdn,
+    ttl: 300,
+    owned: {
+      adopt: false,
+      targets: [{ address: frontend.servingAddress, weight: 1 }],
+      servedBy: [frontend.httpsForwardingRule],
+      activeCertificates: [frontend.certificate.certificate!],
+      adoptHint: `This host is new to the deployment and has nothing to adopt: delete that record if it is stale, or set ${subdomainField} to a free name.`,
+    },
+  });
 }
 
 /** 1 - w without binary noise such as 0.30000000000000004 in the synthesized JSON. */

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Annotations, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { addWarning } from "../shared/warnings";
 import type { SigstoreConfig } from "../config/schema";
 import type { RegionalStack } from "../regional/regional-stack";
 import { ctLogUrl, tilesShardUrl, tilesWriteLabel } from "../shared/log-placement";
@@ -173,7 +174,8 @@ export class TrustOutputs extends Construct {
       value: assembleSigningConfig(this.urls),
     });
     if (pending.length > 0) {
-      Annotations.of(this).addWarning(
+      addWarning(
+        this,
         `The trusted root is incomplete until these are configured (docs/trust-root.md): ${pending.map((p) => p.field).join(", ")}`,
       );
     }

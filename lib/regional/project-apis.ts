@@ -6,7 +6,8 @@ import { TerraformData } from "../shared/terraform-data";
 /** APIs the regional stacks use; each line says what for. */
 export const REGIONAL_APIS: readonly string[] = [
   "cloudresourcemanager.googleapis.com", // IAM bindings
-  "compute.googleapis.com", // VPC, NAT, firewalls, addresses, bastion
+  "compute.googleapis.com", // VPC, NAT, firewalls, addresses, bastion, the regional front ends
+  "certificatemanager.googleapis.com", // the regional front ends' certificates
   "container.googleapis.com", // GKE
   "containersecurity.googleapis.com", // GKE security posture
   "iam.googleapis.com", // service accounts

@@ -11,8 +11,18 @@ export interface WeightedAddress {
   readonly weight: number;
 }
 
+/**
+ * What an A record is for: a public service of the registry, or another host
+ * only the global stack serves (`ctlog`, `rekor-tiles`, a tiles shard…).
+ */
+export type ARecordId = PublicServiceId | (string & {});
+
 export interface ServiceARecordProps {
-  readonly service: PublicServiceId;
+  /**
+   * The record's id; its Terraform address, the same in every stack, is
+   * `google_dns_record_set.<id with "_" for "-">_a_record`.
+   */
+  readonly service: ARecordId;
   readonly project: string;
   readonly managedZone: string;
   /** Fully qualified name with the trailing dot. */
@@ -61,12 +71,13 @@ export interface ServiceARecordProps {
  */
 export class ServiceARecord extends Construct {
   /** Terraform address of the record, the same in every stack. */
-  static addressOf(service: PublicServiceId): string {
+  static addressOf(service: ARecordId): string {
     return `google_dns_record_set.${ServiceARecord.logicalIdOf(service)}`;
   }
 
-  private static logicalIdOf(service: PublicServiceId): string {
-    return `${service}_a_record`;
+  private static logicalIdOf(service: ARecordId): string {
+    // The addresses the tiles and CT log hosts' records always had (e.g. rekor_tiles_a_record).
+    return `${service.replace(/-/g, "_")}_a_record`;
   }
 
   /** The record, in the owning stack. */

@@ -1,18 +1,9 @@
 import * as path from "path";
 import { Construct, Node } from "constructs";
-import {
-  Aspects,
-  DefaultTokenResolver,
-  GcsBackend,
-  LocalBackend,
-  StringConcat,
-  TerraformElement,
-  TerraformOutput,
-  TerraformStack,
-} from "cdktf";
+import { GcsBackend, LocalBackend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import type { BackendConfig } from "../config/schema";
-import { fastResolve } from "./fast-resolve";
+import { fastPrepareStack, fastToTerraform, isFastSynthesisEnabled } from "./fast-synthesis";
 
 /** Terraform that understands `removed` blocks (1.7; OpenTofu 1.10 for their `lifecycle`). */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.7";
@@ -50,8 +41,6 @@ export class TransparentScope extends Construct {}
  */
 export abstract class SigstoreStack extends TerraformStack {
   private readonly logicalIds = new Map<string, string>();
-  /** Elements' Terraform JSON as resolved while preparing, reused for output. */
-  private readonly prepared = new Map<TerraformElement, unknown>();
 
   protected constructor(scope: Construct, id: string, props: SigstoreStackProps) {
     super(scope, id);
@@ -79,56 +68,17 @@ export abstract class SigstoreStack extends TerraformStack {
     return id;
   }
 
-  private elements(): TerraformElement[] {
-    return this.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c) && TerraformStack.of(c) === this);
-  }
-
   /**
-   * cdktf resolves every element once here, to discover cross-stack
-   * references, and again when it writes the stack. Nothing changes an
-   * element in between unless an Aspect runs (cdktf invokes Aspects after
-   * this), so without Aspects the prepared JSON is kept and reused.
+   * Stock cdktf unless the app opted in with `enableFastSynthesis(app)`,
+   * which gives the same JSON faster (see fast-synthesis.ts).
    */
   prepareStack(): void {
-    this.ensureBackendExists();
-    const cache = !this.node.findAll().some((c) => Aspects.of(c).all.length > 0);
-    this.prepared.clear();
-    for (const element of this.elements()) {
-      const resolved = fastResolve(element.toTerraform(), { scope: this, preparing: true, resolver: RESOLVER });
-      if (cache) this.prepared.set(element, resolved);
-    }
+    if (isFastSynthesisEnabled(this)) fastPrepareStack(this);
+    else super.prepareStack();
   }
 
-  /**
-   * The stack's Terraform JSON, as cdktf builds it, minus repeated work: each
-   * element is resolved once (see prepareStack), and the merged document is
-   * not resolved a final time, since it holds only resolved data. On stacks of
-   * a few hundred resources that repeated work was most of synth time. A test
-   * checks this output against cdktf's own toTerraform.
-   */
   toTerraform(): any {
-    const resolve = (value: unknown) => fastResolve(value, { scope: this, preparing: false, resolver: RESOLVER }) as Record<string, unknown>;
-    const elements = this.elements();
-    const rawOverrides = (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
-    const metadata: Record<string, unknown> = {
-      version: (this as unknown as { cdktfVersion: string }).cdktfVersion,
-      stackName: this.node.id,
-      backend: "local",
-      ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
-    };
-    for (const element of elements) mergeResolved(metadata, resolve(element.toMetadata()));
-    const outputs: Record<string, unknown> = {};
-    for (const element of elements) {
-      if (!TerraformOutput.isTerraformOutput(element)) continue;
-      const nested = element.node.path.split("/").reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? element.friendlyUniqueId : inner }), {});
-      mergeResolved(outputs, nested);
-    }
-    const tf: Record<string, unknown> = { "//": { metadata, outputs } };
-    for (const element of elements) {
-      mergeResolved(tf, (this.prepared.get(element) as Record<string, unknown> | undefined) ?? resolve(element.toTerraform()));
-    }
-    mergeResolved(tf, resolve(rawOverrides));
-    return tf;
+    return isFastSynthesisEnabled(this) ? fastToTerraform(this) : super.toTerraform();
   }
 
   /**
@@ -142,27 +92,6 @@ export abstract class SigstoreStack extends TerraformStack {
     const output = super.registerOutgoingCrossStackReference(identifier);
     output.sensitive = false;
     return output;
-  }
-}
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/**
- * Merges `source` into `target` as cdktf does: objects recursively, arrays
- * concatenated, `undefined` deleting the key. Both are already resolved.
- */
-function mergeResolved(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(source)) {
-    if (value === undefined) {
-      delete target[key];
-    } else if (Array.isArray(value)) {
-      target[key] = Array.isArray(target[key]) ? [...(target[key] as unknown[]), ...value] : value;
-    } else if (typeof value === "object" && value !== null) {
-      if (typeof target[key] !== "object" || target[key] === null || Array.isArray(target[key])) target[key] = {};
-      mergeResolved(target[key] as Record<string, unknown>, value as Record<string, unknown>);
-    } else {
-      target[key] = value;
-    }
   }
 }
 
