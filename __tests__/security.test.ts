@@ -139,8 +139,9 @@ describe.each(["kms", "privateca"] as const)("security of the whole deployment (
     for (const r of all) {
       const name = r.body.name ?? r.body.account_id ?? r.body.secret_id;
       if (typeof name !== "string" || name.includes("${")) continue;
-      // Scoped names: keys within their ring, databases and users within their instance, IAM members, DNS records by zone.
-      if (/crypto_key$|_database$|sql_user|iam_member|dns_record_set|project_service|metadata_item|node_pool/.test(r.type)) continue;
+      // Scoped names: keys within their ring, databases and users within their instance, IAM members, DNS records by zone,
+      // Helm releases within their region's cluster.
+      if (/crypto_key$|_database$|sql_user|iam_member|dns_record_set|project_service|metadata_item|node_pool|helm_release/.test(r.type)) continue;
       const key = `${r.type}:${name}`;
       if (byKey.has(key)) duplicates.push(`${key} in ${byKey.get(key)} and ${r.stack}`);
       byKey.set(key, r.stack);
