@@ -390,6 +390,29 @@ describe("NEGs", () => {
     }
   });
 
+  it("with its chain configured, each region's own front end of Fulcio and the TSA routes to the release's NEGs in every zone", () => {
+    for (const region of REGIONS) {
+      const zones = config.regions.find((r) => r.region === region)!.zones;
+      const w = stackOf(region).workloads;
+      const backends = Object.values(regional(region).resource!.google_compute_backend_service as Record<string, any>);
+      const expected: [RegExp, string][] = [
+        [/^sigstore-fulcio-[a-z0-9]+-http-backend$/, (w.fulcio!.chart.values as any).neg.http.name],
+        [/^sigstore-fulcio-[a-z0-9]+-grpc-backend$/, (w.fulcio!.chart.values as any).neg.grpc.name],
+        [/^sigstore-tsa-[a-z0-9]+-http-backend$/, (w.timestamp!.chart.values as any).neg.http.name],
+      ];
+      for (const [name, neg] of expected) {
+        const found = backends.filter((b) => name.test(b.name));
+        expect(found).toHaveLength(1);
+        const groups = found[0].backend.map((b: any) => resolved(region, String(b.group)));
+        expect(groups).toHaveLength(zones.length);
+        zones.forEach((zone, i) => expect(groups[i]).toMatch(new RegExp(`^projects/sigstore-test/zones/${zone}/networkEndpointGroups/\\$\\{terraform_data\\.[a-z0-9_]+\\.output\\.(http|grpc)\\}$`)));
+        // The published value those groups read carries the release's NEG name.
+        const published = Object.values(regional(region).resource!.terraform_data as Record<string, any>).filter((d) => Object.values(d.input ?? {}).includes(neg));
+        expect(published).toHaveLength(1);
+      }
+    }
+  });
+
   it("never exposes health or metrics ports: NEG ports are the serving ones", () => {
     for (const region of REGIONS) {
       const w = stackOf(region).workloads;
