@@ -153,8 +153,10 @@ try {
   for (const [label, synthesized] of [["(a)", one], ["(b)", two]]) {
     const regional = Object.entries(synthesized.stacks).filter(([id]) => id.startsWith("regional-"));
     for (const [id, stack] of regional) {
-      const hasAll = ["google_container_cluster", "google_sql_database_instance"].every((t) => types(stack).includes(t)) && types(stack).some((t) => t.startsWith("kubernetes_"));
-      check(hasAll, `${label} ${id} has a cluster, a database and Kubernetes resources`);
+      const hasAll = types(stack).includes("google_container_cluster") && types(stack).some((t) => t.startsWith("kubernetes_")) && types(stack).includes("helm_release");
+      check(hasAll, `${label} ${id} has a cluster, Kubernetes resources and Helm releases`);
+      // Trillian's database only where a Trillian log runs: Rekor v1 and the shared CT log, in the primary region (us-east1).
+      check(types(stack).includes("google_sql_database_instance") === (id === "regional-us-east1"), `${label} ${id} has a Trillian database exactly when it runs Rekor v1 and the CT log`);
     }
     check(["google_compute_url_map", "google_compute_security_policy", "google_cloudfunctions2_function"].every((t) => types(synthesized.stacks.global).includes(t)), `${label} global has load balancers, Cloud Armor and the key-set merger`);
   }
