@@ -193,11 +193,19 @@ describe("the global stack reads regional values only through cross-stack refere
     ]);
   });
 
-  it("has no NEG data source in any stack", () => {
-    for (const stack of Object.values(stacks)) {
-      expect(stack.data?.google_compute_network_endpoint_group).toBeUndefined();
-      expect(JSON.stringify(stack)).not.toContain("data.google_compute_network_endpoint_group");
+  it("looks NEGs up only in the regional stacks, after the release that creates them (never in the global stack at plan time)", () => {
+    expect(stacks.global.data?.google_compute_network_endpoint_group).toBeUndefined();
+    expect(JSON.stringify(stacks.global)).not.toContain("data.google_compute_network_endpoint_group");
+    let lookups = 0;
+    for (const [id, stack] of Object.entries(stacks).filter(([id]) => id.startsWith("regional-"))) {
+      for (const [name, body] of Object.entries<any>(stack.data?.google_compute_network_endpoint_group ?? {})) {
+        lookups++;
+        // A data source that depends on a resource being created is read at apply time, after it.
+        expect([id, name, body.depends_on.every((d: string) => d.startsWith("helm_release."))]).toEqual([id, name, true]);
+        expect(stack.resource!.helm_release[body.depends_on[0].split(".")[1]]).toBeDefined();
+      }
     }
+    expect(lookups).toBeGreaterThan(0);
   });
 
   it("depends on every regional stack, so cdktf deploys them first", () => {

@@ -111,7 +111,7 @@ describe("project APIs", () => {
     // Every resource waits for the APIs through a depends_on Terraform accepts: a bare address.
     const templated = regional.flatMap(([stack, json]) =>
       Object.entries(json.resource ?? {}).flatMap(([type, byId]) =>
-        Object.entries(byId).flatMap(([id, body]) => ((body as any).depends_on ?? []).filter((d: string) => !/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/.test(d)).map((d: string) => `${stack}/${type}.${id}: ${d}`)),
+        Object.entries(byId).flatMap(([id, body]) => ((body as any).depends_on ?? []).filter((d: string) => !/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$/.test(d)).map((d: string) => `${stack}/${type}.${id}: ${d}`)),
       ),
     );
     expect(templated).toEqual([]);
