@@ -177,6 +177,8 @@ export type { LogMetricsReadyProps } from "./shared/log-metrics-ready";
 export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled, placementRegionOf, regionsServing, rekorRegionOf, servesInRegion } from "./shared/placement";
 
 // ---- Front ends and DNS records ---------------------------------------------
+export { HttpsFrontend } from "./global/https-entry";
+export type { HttpsEntry, HttpsEntryProps } from "./global/https-entry";
 export { ServiceFrontend } from "./frontend/service-frontend";
 export type { ServiceFrontendProps } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";

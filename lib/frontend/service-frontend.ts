@@ -1,15 +1,14 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
-import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
 import type { ResourceNames } from "../shared/names";
 import type { PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "../global/cloud-armor-policy";
-import { addHttpsEntry } from "../global/https-entry";
-import type { ExistingCertificate, ManagedCertificate } from "../global/managed-certificate";
+import { HttpsFrontend } from "../global/https-entry";
+import type { ExistingCertificate } from "../global/managed-certificate";
 import { addNegBackendService, BackendTuning, NegGroup, NegProtocol } from "../global/neg-backends";
 
 export type { BackendTuning, NegGroup } from "../global/neg-backends";
@@ -62,15 +61,12 @@ export interface ServiceFrontendProps {
  * may be a backend of several backend services, so both serve the same pods at
  * once during a weighted DNS hand-off.
  */
-export class ServiceFrontend extends Construct {
+export class ServiceFrontend extends HttpsFrontend {
   /** The address, when this front end reserved it. */
   readonly reservedAddress?: ComputeGlobalAddress;
   readonly securityPolicy: CloudArmorPolicy;
   readonly backendServices: { readonly http: ComputeBackendService; readonly grpc?: ComputeBackendService };
   readonly urlMap: ComputeUrlMap;
-  readonly certificate: ManagedCertificate;
-  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
-  private readonly ip: string;
 
   constructor(scope: Construct, id: string, props: ServiceFrontendProps) {
     super(scope, id);
@@ -114,7 +110,7 @@ export class ServiceFrontend extends Construct {
       ],
     });
 
-    const entry = addHttpsEntry(this, {
+    this.reservedAddress = this.serveHttps({
       project: props.project,
       names,
       namePart: part,
@@ -124,11 +120,7 @@ export class ServiceFrontend extends Construct {
       title: service.title,
       address: props.address,
       certificate: props.certificate,
-    });
-    this.reservedAddress = entry.address;
-    this.certificate = entry.certificate;
-    this.httpsForwardingRule = entry.forwardingRule;
-    this.ip = entry.address?.address ?? props.address!;
+    }).address;
   }
 
   private backendService(props: ServiceFrontendProps, part: string, protocol: NegProtocol): ComputeBackendService {
@@ -147,19 +139,6 @@ export class ServiceFrontend extends Construct {
       logging: props.logging,
       tuning: protocol === "http" ? props.httpBackend : undefined,
     });
-  }
-
-  /** The load balancer's IP address (known once the address is reserved). */
-  get ipAddress(): string {
-    return this.ip;
-  }
-
-  /**
-   * The IP as the :443 forwarding rule holds it. An A record (or another
-   * stack) that reads this cannot point at the IP before the rule exists.
-   */
-  get servingAddress(): string {
-    return this.httpsForwardingRule.ipAddress;
   }
 }
 

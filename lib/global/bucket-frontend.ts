@@ -1,5 +1,4 @@
-import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
@@ -7,8 +6,7 @@ import type { CloudArmorConfig } from "../config/schema";
 import type { ResourceNames } from "../shared/names";
 import type { PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { addHttpsEntry } from "./https-entry";
-import type { ManagedCertificate } from "./managed-certificate";
+import { HttpsFrontend } from "./https-entry";
 
 export interface BucketFrontendProps {
   readonly project: string;
@@ -42,14 +40,11 @@ export function cdnFillMember(projectNumber: string): string {
  * Backend buckets take only edge security policies, which match source IP
  * ranges: the configured IP allow/deny rules apply, rate limits do not.
  */
-export class BucketFrontend extends Construct {
+export class BucketFrontend extends HttpsFrontend {
   readonly address: ComputeGlobalAddress;
-  /** The :443 rule; an A record points here only once it exists. */
-  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
   readonly securityPolicy: CloudArmorPolicy;
   readonly backendBucket: ComputeBackendBucket;
   readonly urlMap: ComputeUrlMap;
-  readonly certificate: ManagedCertificate;
 
   constructor(scope: Construct, id: string, props: BucketFrontendProps) {
     super(scope, id);
@@ -83,7 +78,7 @@ export class BucketFrontend extends Construct {
       hostRule: [{ hosts: [props.host], pathMatcher: part }],
       pathMatcher: [{ name: part, defaultService: this.backendBucket.id }],
     });
-    const entry = addHttpsEntry(this, {
+    this.address = this.serveHttps({
       project: props.project,
       names,
       namePart: part,
@@ -91,19 +86,6 @@ export class BucketFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: service.title,
-    });
-    this.address = entry.address!;
-    this.certificate = entry.certificate;
-    this.httpsForwardingRule = entry.forwardingRule;
-  }
-
-  /** The load balancer's IP address. */
-  get ipAddress(): string {
-    return this.address.address;
-  }
-
-  /** The address as the :443 rule serves it: records that read it depend on the rule. */
-  get servingAddress(): string {
-    return this.httpsForwardingRule.ipAddress;
+    }).address!;
   }
 }

@@ -1,4 +1,3 @@
-import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { Construct } from "constructs";
 import type { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -7,8 +6,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import { CTLOG_HEALTH_CHECK_PATH, CtLogExport } from "../regional/ctlog";
 import { regionCode, ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { addHttpsEntry } from "./https-entry";
-import type { ManagedCertificate } from "./managed-certificate";
+import { HttpsFrontend } from "./https-entry";
 import { addNegBackendService } from "./neg-backends";
 
 export interface CtLogFrontendProps {
@@ -33,15 +31,12 @@ export interface CtLogFrontendProps {
  * submits through it and monitors read every log through it. Cloud Armor,
  * TLS 1.2+ with a Certificate Manager certificate, port 80 redirects to HTTPS.
  */
-export class CtLogFrontend extends Construct {
+export class CtLogFrontend extends HttpsFrontend {
   readonly address: ComputeGlobalAddress;
-  /** The :443 rule; an A record points here only once it exists. */
-  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
   readonly securityPolicy: CloudArmorPolicy;
   /** One backend service per log, by region. */
   readonly backendServices: { readonly [region: string]: ComputeBackendService };
   readonly urlMap: ComputeUrlMap;
-  readonly certificate: ManagedCertificate;
 
   constructor(scope: Construct, id: string, props: CtLogFrontendProps) {
     super(scope, id);
@@ -92,7 +87,7 @@ export class CtLogFrontend extends Construct {
       ],
     });
 
-    const entry = addHttpsEntry(this, {
+    this.address = this.serveHttps({
       project: props.project,
       names,
       namePart: "ctlog",
@@ -100,19 +95,6 @@ export class CtLogFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: "CT logs",
-    });
-    this.address = entry.address!;
-    this.certificate = entry.certificate;
-    this.httpsForwardingRule = entry.forwardingRule;
-  }
-
-  /** The load balancer's IP address, for the host's A record. */
-  get ipAddress(): string {
-    return this.address.address;
-  }
-
-  /** The address as the :443 rule serves it: records that read it depend on the rule. */
-  get servingAddress(): string {
-    return this.httpsForwardingRule.ipAddress;
+    }).address!;
   }
 }

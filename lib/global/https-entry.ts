@@ -1,4 +1,4 @@
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
@@ -94,4 +94,51 @@ export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): HttpsEn
 
   new HttpsRedirect(scope, "http-redirect", { names, namePart, ipAddress: ip });
   return { address, certificate, forwardingRule };
+}
+
+/**
+ * A front end served through `addHttpsEntry`: the subclass builds its
+ * backends and URL map, then calls `serveHttps` once; the address,
+ * certificate and :443 rule attributes are the same for every front end.
+ */
+export abstract class HttpsFrontend extends Construct {
+  private entry?: HttpsEntry;
+  private ip?: string;
+
+  /** Adds the HTTPS entry in this construct (once, after the URL map exists). */
+  protected serveHttps(props: HttpsEntryProps): HttpsEntry {
+    if (this.entry) throw new Error(`${this.node.path}: the HTTPS entry is already added`);
+    this.entry = addHttpsEntry(this, props);
+    this.ip = this.entry.address?.address ?? props.address!;
+    return this.entry;
+  }
+
+  private get served(): HttpsEntry {
+    if (!this.entry) throw new Error(`${this.node.path}: the HTTPS entry is not added yet`);
+    return this.entry;
+  }
+
+  /** The certificate the HTTPS proxy serves. */
+  get certificate(): ManagedCertificate {
+    return this.served.certificate;
+  }
+
+  /** The :443 rule; an A record points here only once it exists. */
+  get httpsForwardingRule(): ComputeGlobalForwardingRule {
+    return this.served.forwardingRule;
+  }
+
+  /** The load balancer's IP address (known once the address is reserved), for the host's A record. */
+  get ipAddress(): string {
+    if (this.ip === undefined) throw new Error(`${this.node.path}: the HTTPS entry is not added yet`);
+    return this.ip;
+  }
+
+  /**
+   * The IP as the :443 forwarding rule holds it. An A record (or another
+   * stack) that reads this cannot point at the IP before the rule exists.
+   */
+  get servingAddress(): string {
+    return this.httpsForwardingRule.ipAddress;
+  }
 }

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend-bucket";
 import { ComputeBackendService } from "@cdktf/provider-google/lib/compute-backend-service";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
@@ -7,9 +7,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
 import { regionCode, ResourceNames } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import type { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
-import { addHttpsEntry } from "./https-entry";
-import type { ManagedCertificate } from "./managed-certificate";
+import { HttpsFrontend } from "./https-entry";
 import { addNegBackendService, NegProtocol } from "./neg-backends";
 
 export interface TilesFrontendProps {
@@ -55,16 +53,13 @@ export interface TilesFrontendProps {
  * Region data arrives only as cross-stack references (`TilesLog.exported`):
  * nothing here looks up a NEG or a bucket.
  */
-export class TilesFrontend extends Construct {
+export class TilesFrontend extends HttpsFrontend {
   readonly address: ComputeGlobalAddress;
   readonly securityPolicy: CloudArmorPolicy;
   readonly edgeSecurityPolicy: CloudArmorPolicy;
   readonly backendBucket: ComputeBackendBucket;
   readonly backendServices: { readonly http: ComputeBackendService; readonly grpc?: ComputeBackendService };
   readonly urlMap: ComputeUrlMap;
-  readonly certificate: ManagedCertificate;
-  /** The :443 rule; A records wait for it. */
-  readonly httpsForwardingRule: ComputeGlobalForwardingRule;
 
   constructor(scope: Construct, id: string, props: TilesFrontendProps) {
     super(scope, id);
@@ -134,7 +129,7 @@ export class TilesFrontend extends Construct {
       pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
     });
 
-    const entry = addHttpsEntry(this, {
+    this.address = this.serveHttps({
       project: props.project,
       names,
       namePart: part,
@@ -142,10 +137,7 @@ export class TilesFrontend extends Construct {
       managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: title,
-    });
-    this.address = entry.address!;
-    this.certificate = entry.certificate;
-    this.httpsForwardingRule = entry.forwardingRule;
+    }).address!;
   }
 
   private backendService(props: TilesFrontendProps, writers: readonly TilesLogExport[], protocol: NegProtocol, title: string, part: string): ComputeBackendService {
@@ -169,16 +161,6 @@ export class TilesFrontend extends Construct {
       securityPolicy: this.securityPolicy.selfLink,
       logging: props.logging,
     });
-  }
-
-  /** The load balancer's IP address, for the host's A record. */
-  get ipAddress(): string {
-    return this.address.address;
-  }
-
-  /** The IP as the :443 rule holds it: a record that reads it cannot point at the IP before the rule exists. */
-  get servingAddress(): string {
-    return this.httpsForwardingRule.ipAddress;
   }
 }
 
