@@ -178,7 +178,7 @@ export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled
 
 // ---- Front ends and DNS records ---------------------------------------------
 export { HttpsFrontend } from "./global/https-entry";
-export type { HttpsEntry, HttpsEntryProps } from "./global/https-entry";
+export type { HttpsEntry, HttpsEntryProps, HttpsFrontendProps } from "./global/https-entry";
 export { ServiceFrontend } from "./frontend/service-frontend";
 export type { ServiceFrontendProps } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";

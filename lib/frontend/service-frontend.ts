@@ -4,10 +4,9 @@ import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-gl
 import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
-import type { ResourceNames } from "../shared/names";
 import type { PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "../global/cloud-armor-policy";
-import { HttpsFrontend } from "../global/https-entry";
+import { HttpsFrontend, HttpsFrontendProps } from "../global/https-entry";
 import type { ExistingCertificate } from "../global/managed-certificate";
 import { addNegBackendService, BackendTuning, NegGroup, NegProtocol } from "../global/neg-backends";
 
@@ -21,9 +20,7 @@ export interface ExtraRoute {
   readonly service: string;
 }
 
-export interface ServiceFrontendProps {
-  readonly project: string;
-  readonly names: ResourceNames;
+export interface ServiceFrontendProps extends HttpsFrontendProps {
   /** Any service of the registry (lib/shared/services.ts). */
   readonly service: PublicServiceSpec;
   /**
@@ -31,9 +28,6 @@ export interface ServiceFrontendProps {
    * @default the service id (the global front end's names)
    */
   readonly namePart?: string;
-  /** Host name without the trailing dot. */
-  readonly host: string;
-  readonly managedZone: string;
   /** Standalone NEGs the backends route to: one backend per group and zone. */
   readonly groups: readonly NegGroup[];
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. */
@@ -110,12 +104,8 @@ export class ServiceFrontend extends HttpsFrontend {
       ],
     });
 
-    this.reservedAddress = this.serveHttps({
-      project: props.project,
-      names,
+    this.reservedAddress = this.serveHttps(props, {
       namePart: part,
-      host: props.host,
-      managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: service.title,
       address: props.address,

@@ -3,19 +3,13 @@ import { ComputeBackendBucket } from "@cdktf/provider-google/lib/compute-backend
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig } from "../config/schema";
-import type { ResourceNames } from "../shared/names";
 import type { PublicServiceSpec } from "../shared/services";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsFrontend } from "./https-entry";
+import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 
-export interface BucketFrontendProps {
-  readonly project: string;
-  readonly names: ResourceNames;
+export interface BucketFrontendProps extends HttpsFrontendProps {
   /** A `bucket` service of the registry. */
   readonly service: PublicServiceSpec;
-  /** Host name without the trailing dot. */
-  readonly host: string;
-  readonly managedZone: string;
   /** The bucket served; it stays private when `cdnFillMember` may read it. */
   readonly bucketName: string;
   readonly cloudArmor: CloudArmorConfig;
@@ -78,12 +72,8 @@ export class BucketFrontend extends HttpsFrontend {
       hostRule: [{ hosts: [props.host], pathMatcher: part }],
       pathMatcher: [{ name: part, defaultService: this.backendBucket.id }],
     });
-    this.address = this.serveHttps({
-      project: props.project,
-      names,
+    this.address = this.serveHttps(props, {
       namePart: part,
-      host: props.host,
-      managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: service.title,
     }).address!;

@@ -4,19 +4,16 @@ import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-gl
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import { CTLOG_HEALTH_CHECK_PATH, CtLogExport } from "../regional/ctlog";
-import { regionCode, ResourceNames } from "../shared/names";
+import { regionCode } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsFrontend } from "./https-entry";
+import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService } from "./neg-backends";
 
-export interface CtLogFrontendProps {
-  readonly project: string;
-  readonly names: ResourceNames;
+export interface CtLogFrontendProps extends HttpsFrontendProps {
   /** Every CT log of the deployment (one when shared, one per region otherwise). */
   readonly logs: readonly CtLogExport[];
   /** Host name without the trailing dot (`ctfe.<domain>`). */
   readonly host: string;
-  readonly managedZone: string;
   /** Capacity of one endpoint (pod) in requests per second. @default 100 */
   readonly maxRatePerEndpoint?: number;
   readonly cloudArmor: CloudArmorConfig;
@@ -87,12 +84,8 @@ export class CtLogFrontend extends HttpsFrontend {
       ],
     });
 
-    this.address = this.serveHttps({
-      project: props.project,
-      names,
+    this.address = this.serveHttps(props, {
       namePart: "ctlog",
-      host: props.host,
-      managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: "CT logs",
     }).address!;

@@ -2,19 +2,14 @@ import type { Construct } from "constructs";
 import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
-import type { ResourceNames } from "../shared/names";
 import type { PublicServiceSpec } from "../shared/services";
+import type { HttpsFrontendProps } from "./https-entry";
 import { BackendTuning, ExtraRoute, negGroupOf, ServiceFrontend } from "../frontend/service-frontend";
 
 export type { BackendTuning, ExtraRoute } from "../frontend/service-frontend";
 
-export interface GlobalFrontendProps {
-  readonly project: string;
-  readonly names: ResourceNames;
+export interface GlobalFrontendProps extends HttpsFrontendProps {
   readonly service: PublicServiceSpec;
-  /** Host name without the trailing dot. */
-  readonly host: string;
-  readonly managedZone: string;
   /** What every region offers; the backends are each region's NEGs in each of its zones. */
   readonly regions: readonly RegionalServiceExport[];
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. */

@@ -7,15 +7,19 @@ import type { ResourceNames } from "../shared/names";
 import { HttpsRedirect } from "./https-redirect";
 import { ExistingCertificate, ManagedCertificate } from "./managed-certificate";
 
-export interface HttpsEntryProps {
+/** What every front end is given to serve its host. */
+export interface HttpsFrontendProps {
   readonly project: string;
   readonly names: ResourceNames;
-  /** Name part of the front end, e.g. "fulcio". */
-  readonly namePart: string;
   /** Host name without the trailing dot. */
   readonly host: string;
   /** Cloud DNS zone that answers the certificate's DNS authorization. */
   readonly managedZone: string;
+}
+
+export interface HttpsEntryProps extends HttpsFrontendProps {
+  /** Name part of the front end, e.g. "fulcio". */
+  readonly namePart: string;
   /** URL map the HTTPS proxy serves. */
   readonly urlMap: string;
   /** What the front end serves, for the address's description. */
@@ -105,11 +109,12 @@ export abstract class HttpsFrontend extends Construct {
   private entry?: HttpsEntry;
   private ip?: string;
 
-  /** Adds the HTTPS entry in this construct (once, after the URL map exists). */
-  protected serveHttps(props: HttpsEntryProps): HttpsEntry {
+  /** Adds the HTTPS entry for `props.host` in this construct (once, after the URL map exists). */
+  protected serveHttps(props: HttpsFrontendProps, entry: Omit<HttpsEntryProps, keyof HttpsFrontendProps>): HttpsEntry {
     if (this.entry) throw new Error(`${this.node.path}: the HTTPS entry is already added`);
-    this.entry = addHttpsEntry(this, props);
-    this.ip = this.entry.address?.address ?? props.address!;
+    const { project, names, host, managedZone } = props;
+    this.entry = addHttpsEntry(this, { project, names, host, managedZone, ...entry });
+    this.ip = this.entry.address?.address ?? entry.address!;
     return this.entry;
   }
 

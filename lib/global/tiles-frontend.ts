@@ -5,14 +5,12 @@ import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-gl
 import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
-import { regionCode, ResourceNames } from "../shared/names";
+import { regionCode } from "../shared/names";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsFrontend } from "./https-entry";
+import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService, NegProtocol } from "./neg-backends";
 
-export interface TilesFrontendProps {
-  readonly project: string;
-  readonly names: ResourceNames;
+export interface TilesFrontendProps extends HttpsFrontendProps {
   /** The log this host serves: its bucket answers the reads. */
   readonly log: TilesLogExport;
   /**
@@ -27,14 +25,11 @@ export interface TilesFrontendProps {
    * while reads on this host stay those of `log`.
    */
   readonly writers?: readonly TilesLogExport[];
-  /** Host name without the trailing dot. */
-  readonly host: string;
   /**
    * Part of every resource name. @default `<chart>-<shard>-<region code>` of
    * `log`; a write host over several shards needs its own (e.g. `<chart>-<shard>-write`).
    */
   readonly namePart?: string;
-  readonly managedZone: string;
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. @default 100 */
   readonly maxRatePerEndpoint?: number;
   /** Rules of the write path's policy; the IP allow/deny rules also guard the bucket at the edge. */
@@ -129,12 +124,8 @@ export class TilesFrontend extends HttpsFrontend {
       pathMatcher: [{ name: "tiles", defaultService: http.id, routeRules }],
     });
 
-    this.address = this.serveHttps({
-      project: props.project,
-      names,
+    this.address = this.serveHttps(props, {
       namePart: part,
-      host: props.host,
-      managedZone: props.managedZone,
       urlMap: this.urlMap.id,
       title: title,
     }).address!;
