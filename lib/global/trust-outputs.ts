@@ -3,7 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { addWarning } from "../shared/warnings";
 import type { SigstoreConfig } from "../config/schema";
 import type { RegionalStack } from "../regional/regional-stack";
-import { ctLogUrl, tilesShardUrl, tilesWriteLabel } from "../shared/log-placement";
+import { ctLogUrl, TilesKind, tilesShardUrl, tilesWriteLabel } from "../shared/log-placement";
 import { hostOf } from "../shared/names";
 import { frozenRekorLogs, isServiceEnabled } from "../shared/placement";
 import { assembleSigningConfig } from "../trust/signing-config";
@@ -53,6 +53,17 @@ export function trustMaterialOf(config: SigstoreConfig, regions: readonly Region
     }
     return pem;
   };
+  const log = (region: string, baseUrl: string, field: string, pem: string | undefined): LogMaterial => ({
+    baseUrl,
+    region,
+    publicKeyPem: key(region, field, pem),
+    validFor: validFor(config, region),
+  });
+  // Each region's shard of a tiles log, with the key the configuration publishes for it.
+  const tilesLogs = (kind: TilesKind): LogMaterial[] =>
+    regions.flatMap((r) =>
+      r.tilesLogs[kind] ? [log(r.region, tilesShardUrl(config, kind, r.region), `tiles.${kind}.publicKeys.${r.region}`, config.tiles[kind].publicKeys[r.region])] : [],
+    );
 
   const certificateAuthorities: AuthorityMaterial[] = regions.map((r) => ({
     uri: fulcioUri,
@@ -71,33 +82,11 @@ export function trustMaterialOf(config: SigstoreConfig, regions: readonly Region
     ...frozenRekorLogs(config),
     // Rekor v1: its KMS key's public half, read in the stack that creates the key.
     ...regions.flatMap((r) => (r.rekor ? [{ baseUrl: rekorUri, region: r.region, publicKeyPem: r.rekor.signingPublicKeyPem, validFor: validFor(config, r.region) }] : [])),
-    ...regions.flatMap((r) =>
-      r.tilesLogs.rekor
-        ? [{
-            baseUrl: tilesShardUrl(config, "rekor", r.region),
-            region: r.region,
-            publicKeyPem: key(r.region, `tiles.rekor.publicKeys.${r.region}`, config.tiles.rekor.publicKeys[r.region]),
-            validFor: validFor(config, r.region),
-          }]
-        : [],
-    ),
+    ...tilesLogs("rekor"),
   ];
   const ctLogs: LogMaterial[] = [
-    ...regions.flatMap((r) =>
-      r.ctlog
-        ? [{ baseUrl: ctLogUrl(config, r.region), region: r.region, publicKeyPem: key(r.region, `ctlog.publicKeys.${r.region}`, config.ctlog.publicKeys[r.region]), validFor: validFor(config, r.region) }]
-        : [],
-    ),
-    ...regions.flatMap((r) =>
-      r.tilesLogs.ctlog
-        ? [{
-            baseUrl: tilesShardUrl(config, "ctlog", r.region),
-            region: r.region,
-            publicKeyPem: key(r.region, `tiles.ctlog.publicKeys.${r.region}`, config.tiles.ctlog.publicKeys[r.region]),
-            validFor: validFor(config, r.region),
-          }]
-        : [],
-    ),
+    ...regions.flatMap((r) => (r.ctlog ? [log(r.region, ctLogUrl(config, r.region), `ctlog.publicKeys.${r.region}`, config.ctlog.publicKeys[r.region])] : [])),
+    ...tilesLogs("ctlog"),
   ];
   return { certificateAuthorities, timestampAuthorities, transparencyLogs, ctLogs };
 }
