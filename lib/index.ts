@@ -101,6 +101,8 @@ export { Bastion } from "./regional/bastion";
 export type { BastionProps } from "./regional/bastion";
 export { RegionalServiceEndpoint } from "./regional/service-endpoint";
 export type { RegionalServiceEndpointProps, RegionalServiceExport, NegNames } from "./regional/service-endpoint";
+export { NegPublication } from "./regional/neg-publication";
+export type { NegPublicationProps } from "./regional/neg-publication";
 export { TrillianMySqlInstance, TrillianDatabase } from "./regional/trillian-database";
 export type { TrillianMySqlInstanceProps, TrillianDatabaseProps, CloudSqlIamAccount, MaintenanceWindow, InstanceSettings as TrillianInstanceSettings } from "./regional/trillian-database";
 export { Fulcio } from "./regional/fulcio";

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
-import { dependable, ITerraformDependable, Token } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import { ctLogPrefix } from "../shared/log-placement";
 import { regionCode } from "../shared/names";
-import { TerraformData } from "../shared/terraform-data";
 import type { RegionalContext } from "./context";
+import { NegPublication } from "./neg-publication";
 import { addSigningKeySecret } from "./signing-key-secret";
 import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-database";
 
@@ -73,8 +73,7 @@ export class CtLog extends Construct {
   /** The log's prefix (`/<prefix>/ct/v1/...`): the region whose key signs it. */
   readonly prefix: string;
   private readonly privateKey: SecretManagerSecret;
-  private readonly published: TerraformData;
-  private readonly publishedZones: string[];
+  private readonly published: NegPublication;
   private readonly context: RegionalContext;
 
   constructor(scope: Construct, id: string, props: CtLogProps) {
@@ -102,13 +101,12 @@ export class CtLog extends Construct {
     this.prefix = ctLogPrefix(context.region);
     this.negName = context.names.of("ctlog", regionCode(context.region), "http");
     // Published for the global front end, which reads it from this stack's state.
-    this.publishedZones = [...context.zones];
-    this.published = new TerraformData(this, "frontend", { http: this.negName, zones: this.publishedZones });
+    this.published = new NegPublication(this, "frontend", { negNames: { http: this.negName }, zones: context.zones });
   }
 
   /** Makes the published NEG name wait for what creates the NEG (the chart's Service). */
   publishAfter(...dependencies: ITerraformDependable[]): void {
-    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+    this.published.publishAfter(...dependencies);
   }
 
   /**
@@ -117,7 +115,7 @@ export class CtLog extends Construct {
    * precondition then stops its plan instead of routing to missing NEGs.
    */
   withholdZones(): void {
-    this.publishedZones.splice(0, this.publishedZones.length);
+    this.published.withholdZones();
   }
 
   /** What `CtLogFrontend` consumes, as cross-stack references. */
@@ -126,8 +124,8 @@ export class CtLog extends Construct {
       region: this.context.region,
       prefix: this.prefix,
       zones: this.context.zones,
-      servedZones: Token.asList(this.published.outputAttribute("zones")),
-      httpNegName: Token.asString(this.published.outputAttribute("http")),
+      servedZones: this.published.servedZones,
+      httpNegName: this.published.attribute("http"),
     };
   }
 

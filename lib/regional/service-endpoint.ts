@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
-import { dependable, ITerraformDependable, TerraformOutput, Token } from "cdktf";
+import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import type { CertificateManagerCertificate } from "@cdktf/provider-google/lib/certificate-manager-certificate";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import { negGroupOf, ServiceFrontend } from "../frontend/service-frontend";
 import { addDnsAuthorizedCertificate } from "../global/managed-certificate";
 import { regionCode, ResourceNames } from "../shared/names";
-import { TerraformData } from "../shared/terraform-data";
 import { hasGrpc, PublicServiceSpec } from "../shared/services";
+import { NegPublication } from "./neg-publication";
 
 export interface RegionalServiceEndpointProps {
   readonly service: PublicServiceSpec;
@@ -82,8 +82,7 @@ export class RegionalServiceEndpoint extends Construct {
   frontend?: ServiceFrontend;
   /** The host's regional certificate, in the stack that issues it. */
   regionalCertificate?: CertificateManagerCertificate;
-  private readonly published: TerraformData;
-  private readonly publishedZones: string[];
+  private readonly published: NegPublication;
   private readonly props: RegionalServiceEndpointProps;
 
   constructor(scope: Construct, id: string, props: RegionalServiceEndpointProps) {
@@ -102,8 +101,7 @@ export class RegionalServiceEndpoint extends Construct {
       ipVersion: "IPV4",
     });
 
-    this.publishedZones = [...props.zones];
-    this.published = new TerraformData(this, "negs", { ...this.negNames, zones: this.publishedZones });
+    this.published = new NegPublication(this, "negs", { negNames: this.negNames, zones: props.zones });
 
     // For operators (`cdktf output`); the global stack uses its own cross-stack outputs.
     new TerraformOutput(this, "ingress-ip", {
@@ -112,7 +110,7 @@ export class RegionalServiceEndpoint extends Construct {
     });
     new TerraformOutput(this, "neg-names", {
       description: `Standalone NEG names of ${props.service.title} (Helm values neg.http.name / neg.grpc.name) and their zones`,
-      value: this.published.output,
+      value: this.published.data.output,
     });
   }
 
@@ -122,7 +120,7 @@ export class RegionalServiceEndpoint extends Construct {
    * before the NEG can exist.
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
-    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+    this.published.publishAfter(...dependencies);
   }
 
   /**
@@ -135,12 +133,12 @@ export class RegionalServiceEndpoint extends Construct {
     if (this.zonesWithheld) return;
     // The region's own front end routes to the zones it was built with: withholding later would leave it on missing NEGs.
     if (this.frontend) throw new Error(`${this.node.path}: withhold the zones before adding the regional front end`);
-    this.publishedZones.splice(0, this.publishedZones.length);
+    this.published.withholdZones();
   }
 
   /** Whether the endpoint publishes no served zone (its release is not installed in this region yet). */
   get zonesWithheld(): boolean {
-    return this.publishedZones.length === 0;
+    return this.published.zonesWithheld;
   }
 
   /**
@@ -180,7 +178,7 @@ export class RegionalServiceEndpoint extends Construct {
       host: props.host,
       managedZone: props.managedZone,
       // A withheld service has no NEGs yet: its front end has no backends (and no zone precondition) until it is installed.
-      groups: [{ ...negGroupOf(this.negExport()), zones: [...this.publishedZones] }],
+      groups: [{ ...negGroupOf(this.negExport()), zones: this.published.publishedZones }],
       maxRatePerEndpoint: props.maxRatePerEndpoint,
       cloudArmor: props.cloudArmor,
       logging: props.logging,
@@ -194,9 +192,9 @@ export class RegionalServiceEndpoint extends Construct {
     return {
       region: this.props.region,
       zones: this.props.zones,
-      httpNegName: Token.asString(this.published.outputAttribute("http")),
-      grpcNegName: this.negNames.grpc ? Token.asString(this.published.outputAttribute("grpc")) : undefined,
-      servedZones: Token.asList(this.published.outputAttribute("zones")),
+      httpNegName: this.published.attribute("http"),
+      grpcNegName: this.negNames.grpc ? this.published.attribute("grpc") : undefined,
+      servedZones: this.published.servedZones,
     };
   }
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { dependable, ITerraformDependable, Token } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SpannerDatabase } from "@cdktf/provider-google/lib/spanner-database";
 import { SpannerDatabaseIamMember } from "@cdktf/provider-google/lib/spanner-database-iam-member";
@@ -10,8 +10,8 @@ import { grantProjectRole, Grantee, WorkloadIdentityServiceAccount } from "../sh
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { regionCode } from "../shared/names";
 import { preventDestroy } from "../shared/protection";
-import { TerraformData } from "../shared/terraform-data";
 import type { RegionalContext } from "./context";
+import { NegPublication } from "./neg-publication";
 import { addSigningKeySecret } from "./signing-key-secret";
 
 /** The two Tessera-based logs: Rekor v2 (rekor-tiles) and TesseraCT (ctlog-tiles). */
@@ -179,8 +179,7 @@ export class TilesLog extends Construct {
   private readonly keyEncryptionKey?: CryptoKey;
   private readonly privateKey?: SecretManagerSecret;
   private readonly publicKey?: SecretManagerSecret;
-  private readonly published: TerraformData;
-  private readonly publishedZones: string[];
+  private readonly published: NegPublication;
   private readonly context: RegionalContext;
 
   constructor(scope: Construct, id: string, props: TilesLogProps) {
@@ -294,12 +293,11 @@ export class TilesLog extends Construct {
       http: names.of(spec.chart, shard, regionCode(region), "http"),
       grpc: spec.grpcServicePaths.length > 0 ? names.of(spec.chart, shard, regionCode(region), "grpc") : undefined,
     };
-    this.publishedZones = [...context.zones];
-    this.published = new TerraformData(this, "frontend", {
-      ...this.negNames,
-      zones: this.publishedZones,
+    this.published = new NegPublication(this, "frontend", {
+      negNames: this.negNames,
+      zones: context.zones,
       // A reference: the global stack sees the name only once the bucket exists.
-      bucket: this.tileBucket.name,
+      extra: { bucket: this.tileBucket.name },
     });
   }
 
@@ -380,7 +378,7 @@ export class TilesLog extends Construct {
    * that cannot exist yet.
    */
   publishAfter(...dependencies: ITerraformDependable[]): void {
-    this.published.dependsOn = [...(this.published.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
+    this.published.publishAfter(...dependencies);
   }
 
   /**
@@ -389,7 +387,7 @@ export class TilesLog extends Construct {
    * stack's zone precondition then stops its plan.
    */
   withholdZones(): void {
-    this.publishedZones.splice(0, this.publishedZones.length);
+    this.published.withholdZones();
   }
 
   /** What `TilesFrontend` consumes, as cross-stack references. */
@@ -399,10 +397,10 @@ export class TilesLog extends Construct {
       shard: this.shardName,
       region: this.context.region,
       zones: this.context.zones,
-      servedZones: Token.asList(this.published.outputAttribute("zones")),
-      bucketName: Token.asString(this.published.outputAttribute("bucket")),
-      httpNegName: Token.asString(this.published.outputAttribute("http")),
-      grpcNegName: this.negNames.grpc ? Token.asString(this.published.outputAttribute("grpc")) : undefined,
+      servedZones: this.published.servedZones,
+      bucketName: this.published.attribute("bucket"),
+      httpNegName: this.published.attribute("http"),
+      grpcNegName: this.negNames.grpc ? this.published.attribute("grpc") : undefined,
     };
   }
 }
