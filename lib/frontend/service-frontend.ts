@@ -5,7 +5,7 @@ import { ComputeUrlMap, ComputeUrlMapPathMatcherPathRule } from "@cdktf/provider
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
 import type { PublicServiceSpec } from "../shared/services";
-import { CloudArmorPolicy } from "../global/cloud-armor-policy";
+import type { CloudArmorPolicy } from "../global/cloud-armor-policy";
 import { HttpsFrontend, HttpsFrontendProps } from "../global/https-entry";
 import type { ExistingCertificate } from "../global/managed-certificate";
 import { addNegBackendService, BackendTuning, NegGroup, NegProtocol } from "../global/neg-backends";
@@ -70,11 +70,7 @@ export class ServiceFrontend extends HttpsFrontend {
       throw new Error(`${this.node.path}: at least one region must provide backends for ${service.id}`);
     }
 
-    this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
-      name: names.of(part, "armor"),
-      description: `Cloud Armor policy of ${service.title}`,
-      config: props.cloudArmor,
-    });
+    this.securityPolicy = this.addCloudArmor(props, part, `Cloud Armor policy of ${service.title}`);
 
     const http = this.backendService(props, part, "http");
     const grpc = service.grpcServicePaths.length > 0 ? this.backendService(props, part, "grpc") : undefined;

@@ -4,7 +4,7 @@ import type { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-gl
 import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig } from "../config/schema";
 import type { PublicServiceSpec } from "../shared/services";
-import { CloudArmorPolicy } from "./cloud-armor-policy";
+import type { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 
 export interface BucketFrontendProps extends HttpsFrontendProps {
@@ -46,12 +46,7 @@ export class BucketFrontend extends HttpsFrontend {
     const part = service.id;
     if (service.backend !== "bucket") throw new Error(`BucketFrontend ${service.id}: the service's backend is "${service.backend}", not "bucket" (${this.node.path})`);
 
-    this.securityPolicy = new CloudArmorPolicy(this, "edge-armor", {
-      name: names.of(part, "edge-armor"),
-      description: `Edge Cloud Armor policy of ${service.title}`,
-      config: props.cloudArmor,
-      edge: true,
-    });
+    this.securityPolicy = this.addCloudArmor(props, part, `Edge Cloud Armor policy of ${service.title}`, { edge: true });
     this.backendBucket = new ComputeBackendBucket(this, "backend-bucket", {
       project: props.project,
       name: names.of(part, "backend-bucket"),

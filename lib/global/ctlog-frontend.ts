@@ -5,7 +5,7 @@ import { ComputeUrlMap } from "@cdktf/provider-google/lib/compute-url-map";
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import { CTLOG_HEALTH_CHECK_PATH, CtLogExport } from "../regional/ctlog";
 import { regionCode } from "../shared/names";
-import { CloudArmorPolicy } from "./cloud-armor-policy";
+import type { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService } from "./neg-backends";
 
@@ -43,11 +43,7 @@ export class CtLogFrontend extends HttpsFrontend {
     const twice = prefixes.find((p, i) => prefixes.indexOf(p) !== i);
     if (twice !== undefined) throw new Error(`CtLogFrontend ${this.node.path}: two logs use the prefix "${twice}"; a prefix names one log`);
 
-    this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
-      name: names.of("ctlog", "armor"),
-      description: "Cloud Armor policy of the CT logs",
-      config: props.cloudArmor,
-    });
+    this.securityPolicy = this.addCloudArmor(props, "ctlog", "Cloud Armor policy of the CT logs");
     const backends: { [region: string]: ComputeBackendService } = {};
     for (const log of props.logs) {
       // A scope per log keeps each log's health check and backend apart.

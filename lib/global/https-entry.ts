@@ -3,7 +3,9 @@ import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
+import type { CloudArmorConfig } from "../config/schema";
 import type { ResourceNames } from "../shared/names";
+import { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsRedirect } from "./https-redirect";
 import { ExistingCertificate, ManagedCertificate } from "./managed-certificate";
 
@@ -116,6 +118,26 @@ export abstract class HttpsFrontend extends Construct {
     this.entry = addHttpsEntry(this, { project, names, host, managedZone, ...entry });
     this.ip = this.entry.address?.address ?? entry.address!;
     return this.entry;
+  }
+
+  /**
+   * The front end's Cloud Armor policy `<namePart>-armor` (id `cloud-armor`),
+   * for backend services; with `edge`, the edge policy `<namePart>-edge-armor`
+   * (id `edge-armor`), for backend buckets.
+   */
+  protected addCloudArmor(
+    props: { readonly names: ResourceNames; readonly cloudArmor: CloudArmorConfig },
+    namePart: string,
+    description: string,
+    options: { readonly edge?: boolean } = {},
+  ): CloudArmorPolicy {
+    const edge = options.edge === true;
+    return new CloudArmorPolicy(this, edge ? "edge-armor" : "cloud-armor", {
+      name: props.names.of(namePart, edge ? "edge-armor" : "armor"),
+      description,
+      config: props.cloudArmor,
+      edge,
+    });
   }
 
   private get served(): HttpsEntry {

@@ -6,7 +6,7 @@ import { ComputeUrlMap, ComputeUrlMapPathMatcherRouteRules } from "@cdktf/provid
 import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
 import { regionCode } from "../shared/names";
-import { CloudArmorPolicy } from "./cloud-armor-policy";
+import type { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService, NegProtocol } from "./neg-backends";
 
@@ -71,17 +71,8 @@ export class TilesFrontend extends HttpsFrontend {
     const part = props.namePart ?? `${spec.chart}-${log.shard}-${regionCode(log.region)}`;
     const title = writers.length > 1 ? `${spec.title} ${log.shard} writes (${writers.map((w) => w.region).join(", ")})` : `${spec.title} ${log.shard} (${log.region})`;
 
-    this.securityPolicy = new CloudArmorPolicy(this, "cloud-armor", {
-      name: names.of(part, "armor"),
-      description: `Cloud Armor policy of the ${title} write path`,
-      config: props.cloudArmor,
-    });
-    this.edgeSecurityPolicy = new CloudArmorPolicy(this, "edge-armor", {
-      name: names.of(part, "edge-armor"),
-      description: `Cloud Armor edge policy of the ${title} tiles`,
-      config: props.cloudArmor,
-      edge: true,
-    });
+    this.securityPolicy = this.addCloudArmor(props, part, `Cloud Armor policy of the ${title} write path`);
+    this.edgeSecurityPolicy = this.addCloudArmor(props, part, `Cloud Armor edge policy of the ${title} tiles`, { edge: true });
 
 
     this.backendBucket = new ComputeBackendBucket(this, "tiles", {
