@@ -2,21 +2,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { ConfigError, parseConfig, validateConfig } from "../../lib/config/load";
+import { parseConfig } from "../../lib/config/load";
 import { GCP_LOCATIONS_DATE, GCP_LOCATIONS_SOURCE, GCP_REGION_ZONES } from "../../lib/config/gcp-locations";
 import { namePrefixProblem } from "../../lib/config/name-limits";
 import { baseConfig, REPO_ROOT, synthDeployment, withConfig } from "../helpers/synth";
 import { appCommand } from "../helpers/app-command";
-
-function problems(input: unknown): string[] {
-  try {
-    validateConfig(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { problems } from "../helpers/config-problems";
 
 const oneRegion = (region: string, zones: string[]) => (c: any) => (c.regions = [{ region, clusterName: "c", zones }]);
 

@@ -1,21 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
-import { ConfigError, loadConfigFile, parseConfig, validateConfig } from "../../lib/config/load";
+import { loadConfigFile, parseConfig } from "../../lib/config/load";
 import { baseConfig, EXAMPLE_CONFIG, REPO_ROOT, withConfig } from "../helpers/synth";
 import { appCommand } from "../helpers/app-command";
 import { tempDir } from "../helpers/temp";
-
-/** The problems validateConfig reports for an input, as "path: message" lines. */
-function problems(input: unknown): string[] {
-  try {
-    validateConfig(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { problems } from "../helpers/config-problems";
 
 describe("valid configuration", () => {
   it("fills in documented defaults", () => {
