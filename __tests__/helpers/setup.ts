@@ -3,5 +3,8 @@
 // time of synthesis under jest. The JSON is the same either way
 // (__tests__/shared/fast-synthesis.test.ts and stack-json.test.ts compare).
 import { disableTokenStackTraces } from "../../lib/shared/lean-synth";
+import { enableCodeCache } from "./code-cache";
 
 disableTokenStackTraces();
+// The worker's later test files reuse the compiled code of the modules they share.
+enableCodeCache();

@@ -20,7 +20,13 @@ import { issue, selfSigned } from "../trust/pki";
  * certificates under one root each) and TSA keyset set, so every region
  * installs them and publishes their zones; without them a region withholds those zones.
  */
-async function servingExampleConfig() {
+function servingExampleConfig(): ReturnType<typeof makeServingExampleConfig> {
+  // One set of keys for the file: both tests deploy the same synthesized stacks (synthesized once).
+  return (serving ??= makeServingExampleConfig());
+}
+let serving: ReturnType<typeof makeServingExampleConfig> | undefined;
+
+async function makeServingExampleConfig() {
   const c = structuredClone(exampleConfig()) as any;
   const fulcioRoot = await selfSigned("fulcio root");
   const tsaRoot = await selfSigned("tsa root");

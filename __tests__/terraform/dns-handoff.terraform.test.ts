@@ -80,6 +80,17 @@ function recordWorld(stack: StackJson): object {
   return world;
 }
 
+/** The actions of `show -json`'s resource_changes for the `apply -json` UI's action names. */
+const ACTIONS: Record<string, string[]> = {
+  noop: ["no-op"],
+  create: ["create"],
+  read: ["read"],
+  update: ["update"],
+  replace: ["delete", "create"],
+  delete: ["delete"],
+  remove: ["forget"],
+};
+
 interface Change {
   readonly actions: string[];
   readonly importing: boolean;
@@ -101,26 +112,48 @@ class Workspace {
     return execFileSync("terraform", [`-chdir=${this.dir}`, ...args], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
-  /** Writes the configuration, plans, applies; returns the planned change of the record. */
+  /**
+   * Writes the configuration and deploys it in one `terraform apply -json`
+   * (plan and apply in one process); returns the planned change of the record.
+   * Its `planned_change` messages carry what `show -json` of the plan would:
+   * every action but no-op (`remove` is the forget of `removed` blocks, and
+   * `importing` is set for import blocks). A resource of the configuration
+   * with no planned change is a no-op.
+   */
   deploy(stack: StackJson, world: World = {}): Change | undefined {
-    fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(recordWorld(stack), null, 2));
+    const config = recordWorld(stack) as any;
+    fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
     // No `init`: with only the built-in provider and no backend block there is nothing to initialise.
-    this.tf(world, "plan", "-no-color", "-out=tfplan", `-var=certificate_state=${world.certificateState ?? "ACTIVE"}`);
-    const plan = JSON.parse(this.tf(world, "show", "-json", "tfplan"));
-    this.tf(world, "apply", "-no-color", "tfplan");
+    const messages = this.tf(world, "apply", "-json", "-auto-approve", `-var=certificate_state=${world.certificateState ?? "ACTIVE"}`)
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line));
+    const planned = new Map<string, { actions: string[]; importing: boolean }>();
+    for (const m of messages.filter((m) => m.type === "planned_change")) {
+      planned.set(m.change.resource.addr, { actions: ACTIONS[m.change.action] ?? [m.change.action], importing: m.change.importing !== undefined });
+    }
+    for (const id of Object.keys(config.resource?.terraform_data ?? {})) {
+      if (!planned.has(`terraform_data.${id}`)) planned.set(`terraform_data.${id}`, { actions: ["no-op"], importing: false });
+    }
     // No deploy deletes or replaces any record, Fulcio's or another host's.
-    const records = (plan.resource_changes ?? []).filter((c: any) => /^terraform_data\.[a-z0-9_]+_a_record$/.test(c.address));
-    for (const c of records) expect([c.address, c.change.actions]).toEqual([c.address, expect.not.arrayContaining(["delete"])]);
-    const change = (plan.resource_changes ?? []).find((c: any) => c.address === `terraform_data.${RECORD}`);
-    return change && { actions: change.change.actions, importing: change.change.importing !== undefined };
+    const records = [...planned].filter(([address]) => /^terraform_data\.[a-z0-9_]+_a_record$/.test(address));
+    expect(records.length).toBeGreaterThan(0);
+    for (const [address, c] of records) expect([address, c.actions]).toEqual([address, expect.not.arrayContaining(["delete"])]);
+    return planned.get(`terraform_data.${RECORD}`);
   }
 
-  /** Like deploy, but expected to fail: returns Terraform's error output. */
+  /** Like deploy, but expected to fail: returns Terraform's error diagnostics. */
   failedDeploy(stack: StackJson, world: World = {}): string {
     try {
       this.deploy(stack, world);
     } catch (e: any) {
-      return `${e.stdout ?? ""}${e.stderr ?? ""}`.replace(/\s+/g, " ");
+      const diagnostics = `${e.stdout ?? ""}`
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line))
+        .filter((m) => m.type === "diagnostic" && m.diagnostic.severity === "error")
+        .map((m) => `${m.diagnostic.summary}: ${m.diagnostic.detail ?? ""}`);
+      return `${diagnostics.join("\n")}${e.stderr ?? ""}`.replace(/\s+/g, " ");
     }
     throw new Error("the deploy succeeded");
   }
@@ -132,10 +165,11 @@ class Workspace {
     return state.resources.some((r: any) => r.mode === "managed" && r.type === "terraform_data" && r.name === RECORD);
   }
 
-  /** The record as the stack holds it. */
+  /** The record as the stack holds it (terraform_data keeps `input` in state as a typed value). */
   record(): any {
-    const state = JSON.parse(this.tf({}, "show", "-json"));
-    return state.values.root_module.resources.find((r: any) => r.address === `terraform_data.${RECORD}`)?.values.input;
+    const state = JSON.parse(fs.readFileSync(path.join(this.dir, "terraform.tfstate"), "utf8"));
+    const resource = state.resources.find((r: any) => r.mode === "managed" && r.type === "terraform_data" && r.name === RECORD);
+    return resource?.instances[0].attributes.input.value;
   }
 }
 
