@@ -133,8 +133,8 @@ describe("TrillianDatabase: the primary instance", () => {
 describe("TrillianDatabase: Trillian's identities and database users", () => {
   const { json } = synthDatabase({ ctlogShards: ["2026"], breakglassGroup: "group:sre@example.com" });
 
-  it("creates a log server and a log signer account bound to the Trillian chart's service accounts", () => {
-    expect(bodiesOf(json, "google_service_account").map((a) => a.account_id).sort()).toEqual(["sigstore-logserver-use1", "sigstore-logsigner-use1"]);
+  it("creates a log server and a log signer account bound to the Trillian chart's service accounts, and a schema administrator bound to the schema jobs' account", () => {
+    expect(bodiesOf(json, "google_service_account").map((a) => a.account_id).sort()).toEqual(["sigstore-dbschema-use1", "sigstore-logserver-use1", "sigstore-logsigner-use1"]);
     const bindings = bodiesOf(json, "google_service_account_iam_member");
     for (const b of bindings) expect(b.role).toBe("roles/iam.workloadIdentityUser");
     const byAccount = (accountId: string) =>
@@ -147,6 +147,8 @@ describe("TrillianDatabase: Trillian's identities and database users", () => {
       `serviceAccount:${WORKLOAD_POOL}[trillian-system/trillian-logsigner-2026]`,
       `serviceAccount:${WORKLOAD_POOL}[trillian-system/trillian-logsigner]`,
     ]);
+    // One Kubernetes account for the schema jobs of every instance; no serving workload runs as it.
+    expect(byAccount("sigstore-dbschema-use1")).toEqual([`serviceAccount:${WORKLOAD_POOL}[trillian-system/trillian-schema]`]);
     expect(trillianKubernetes("2026")).toEqual({ namespace: "trillian-system", logServer: "trillian-logserver-2026", logSigner: "trillian-logsigner-2026" });
     expect(json.resource.google_service_account_key).toBeUndefined();
   });
@@ -159,21 +161,27 @@ describe("TrillianDatabase: Trillian's identities and database users", () => {
     expect(rolesOf("sigstore-logserver-use1")).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
     expect(rolesOf("sigstore-logsigner-use1")).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
     expect(rolesOf("group:sre@example.com")).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
-    expect(grants).toHaveLength(6);
+    expect(rolesOf("sigstore-dbschema-use1")).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
+    expect(grants).toHaveLength(8);
     expect(grants.every((g) => g.project === "sigstore-test" && !g.condition)).toBe(true);
   });
 
-  it("adds IAM users for both Trillian accounts and the breakglass group on the primary and every shard, with no password", () => {
+  it("adds IAM users for both Trillian accounts, the schema administrator and the breakglass group on the primary and every shard, with no password", () => {
     const users = bodiesOf(json, "google_sql_user");
     const onInstance = (name: string) =>
       users
         .filter((u) => instanceNameOf(json, u.instance) === name)
         .map((u) => `${u.type} ${u.type === "CLOUD_IAM_GROUP" ? u.name : accountOf(json, `serviceAccount:${u.name}`)}`)
         .sort();
-    const expected = ["CLOUD_IAM_GROUP sre@example.com", "CLOUD_IAM_SERVICE_ACCOUNT sigstore-logserver-use1", "CLOUD_IAM_SERVICE_ACCOUNT sigstore-logsigner-use1"];
+    const expected = [
+      "CLOUD_IAM_GROUP sre@example.com",
+      "CLOUD_IAM_SERVICE_ACCOUNT sigstore-dbschema-use1",
+      "CLOUD_IAM_SERVICE_ACCOUNT sigstore-logserver-use1",
+      "CLOUD_IAM_SERVICE_ACCOUNT sigstore-logsigner-use1",
+    ];
     expect(onInstance("sigstore-trillian-us-east1")).toEqual(expected);
     expect(onInstance("sigstore-trillian-us-east1-2026")).toEqual(expected);
-    expect(users).toHaveLength(6);
+    expect(users).toHaveLength(8);
     for (const u of users) {
       expect(Object.keys(u).sort()).toEqual(["instance", "name", "project", "type"]);
     }
@@ -181,7 +189,7 @@ describe("TrillianDatabase: Trillian's identities and database users", () => {
 
   it("adds no breakglass user or grant without a breakglass group", () => {
     const plain = synthDatabase().json;
-    expect(bodiesOf(plain, "google_sql_user").map((u) => u.type)).toEqual(["CLOUD_IAM_SERVICE_ACCOUNT", "CLOUD_IAM_SERVICE_ACCOUNT"]);
+    expect(bodiesOf(plain, "google_sql_user").map((u) => u.type)).toEqual(["CLOUD_IAM_SERVICE_ACCOUNT", "CLOUD_IAM_SERVICE_ACCOUNT", "CLOUD_IAM_SERVICE_ACCOUNT"]);
     expect(bodiesOf(plain, "google_project_iam_member").filter((g) => g.member.startsWith("group:"))).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import type { DatabaseSettings } from "../config/schema";
 import { grantProjectRole, Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { preventDestroy } from "../shared/protection";
 import type { RegionalContext } from "./context";
+import { CloudSqlDatabaseRoles } from "./sql-database-roles";
 
 /**
  * Where the Trillian chart runs (release "trillian" in trillian-system with the
@@ -28,6 +29,9 @@ export function trillianKubernetes(shard?: string): { readonly namespace: string
 
 /** The database Trillian's schema lives in, on every instance. */
 export const TRILLIAN_DATABASE_NAME = "trillian";
+
+/** The Kubernetes service account of the schema jobs (TrillianSchema), in Trillian's namespace. */
+export const TRILLIAN_SCHEMA_KSA = "trillian-schema";
 
 /** A service account that logs in to MySQL with IAM database authentication. */
 export interface CloudSqlIamAccount {
@@ -91,6 +95,7 @@ export class TrillianMySqlInstance extends Construct {
   private readonly database?: SqlDatabase;
   private readonly settingSecrets?: { readonly connectionName: SettingSecret; readonly databaseName: SettingSecret };
   private readonly context: RegionalContext;
+  private readonly users: SqlUser[] = [];
 
   constructor(scope: Construct, id: string, props: TrillianMySqlInstanceProps) {
     super(scope, id);
@@ -201,12 +206,19 @@ export class TrillianMySqlInstance extends Construct {
    */
   addIamUser(id: string, account: CloudSqlIamAccount): SqlUser {
     this.primaryOnly(this.database, "addIamUser");
-    return new SqlUser(this, `iam-user-${id}`, {
+    const user = new SqlUser(this, `iam-user-${id}`, {
       project: this.context.project,
       instance: this.instance.name,
       name: account.email,
       type: "CLOUD_IAM_SERVICE_ACCOUNT",
     });
+    this.users.push(user);
+    return user;
+  }
+
+  /** The IAM service-account users added so far (what a GRANT to them must wait for). */
+  get iamUsers(): readonly SqlUser[] {
+    return [...this.users];
   }
 
   /** Adds an IAM group user (`CLOUD_IAM_GROUP`), e.g. for breakglass access. */
@@ -290,11 +302,14 @@ export interface TrillianDatabaseProps {
  * only hold what the charts need to connect (connection name, database name,
  * IAM user name), each readable by the accounts that use it.
  *
- * IAM users start without MySQL privileges: an administrator GRANTs them once
- * (e.g. `GRANT ALL ON trillian.* TO 'sigstore-logserver-use1'@'%'`),
- * connected through the Auth Proxy as the breakglass group, or as root after
- * setting its password out of band (`gcloud sql users set-password root
- * --host=% --prompt-for-password`), never through Terraform.
+ * IAM users start without MySQL privileges. On every instance that holds
+ * trees, a schema administrator account (`schemaAdmin`) gets the one database
+ * role the Cloud SQL Admin API can assign on MySQL, `cloudsqlsuperuser`
+ * (CloudSqlDatabaseRoles; provider 6.50 cannot); it is used only by the schema
+ * jobs (workloads/TrillianSchema), which create Trillian's tables and GRANT
+ * the log server and signer `SELECT, INSERT, UPDATE, DELETE` on `trillian.*`
+ * alone. The provider deletes `root@%` right after creating an instance, so
+ * no password-based administrator exists.
  *
  * The Trillian chart takes one `mysql.gcp.cloudsql.iamUsername` for both
  * deployments; the log signer, which runs as its own account, overrides it
@@ -310,6 +325,13 @@ export class TrillianDatabase extends Construct {
   readonly primary: TrillianMySqlInstance;
   /** Read replica of the primary, when `settings.readReplica`. */
   readonly replica?: TrillianMySqlInstance;
+  /**
+   * The schema administrator: `cloudsqlsuperuser` on every instance that holds
+   * trees, used only by the schema jobs (Kubernetes service account
+   * `trillian-schema` in Trillian's namespace), never by a serving workload.
+   */
+  readonly schemaAdmin: WorkloadIdentityServiceAccount;
+  private readonly adminRoles = new Map<TrillianMySqlInstance, CloudSqlDatabaseRoles>();
   private readonly connection: ServiceNetworkingConnection;
   private readonly shardInstances = new Map<string, TrillianMySqlInstance>();
   private readonly userSecrets: { readonly logServer: SettingSecret; readonly logSigner: SettingSecret };
@@ -367,6 +389,13 @@ export class TrillianDatabase extends Construct {
       description: "Trillian log signer: integrates queued entries into Merkle trees in Cloud SQL",
       kubernetes: { workloadPool: props.workloadPool, namespace: k8s.namespace, serviceAccount: k8s.logSigner },
     });
+    this.schemaAdmin = new WorkloadIdentityServiceAccount(this, "schema-admin", {
+      project: context.project,
+      accountId: context.names.serviceAccountId("dbschema", context.region),
+      displayName: `Trillian schema administrator (${context.region})`,
+      description: "Creates Trillian's tables and grants the log server and signer their privileges (schema jobs only)",
+      kubernetes: { workloadPool: props.workloadPool, namespace: k8s.namespace, serviceAccount: TRILLIAN_SCHEMA_KSA },
+    });
     const accounts = [this.logServer, this.logSigner];
     // A shard's Trillian release runs as its own Kubernetes service accounts, as the same Google accounts.
     for (const shard of settings.ctlogShards) {
@@ -380,7 +409,7 @@ export class TrillianDatabase extends Construct {
       }
     }
     // Cloud SQL has no instance-level IAM: connecting (Auth Proxy) and logging in (IAM user) are project roles.
-    for (const account of accounts) {
+    for (const account of [...accounts, this.schemaAdmin]) {
       grantProjectRole(this, `${account.node.id}-cloudsql-client`, { project: context.project, role: "roles/cloudsql.client", grantee: account });
       grantProjectRole(this, `${account.node.id}-cloudsql-instance-user`, { project: context.project, role: "roles/cloudsql.instanceUser", grantee: account });
     }
@@ -405,6 +434,17 @@ export class TrillianDatabase extends Construct {
         instance.grantSettingsRead(account);
       }
       if (breakglass) instance.addIamGroup("breakglass", breakglass.slice("group:".length));
+      const adminUser = instance.addIamUser("schema-admin", this.schemaAdmin);
+      this.adminRoles.set(
+        instance,
+        new CloudSqlDatabaseRoles(instance, "schema-admin-roles", {
+          project: context.project,
+          instance: instance.instanceName,
+          serviceAccountEmail: this.schemaAdmin.email,
+          roles: ["cloudsqlsuperuser"],
+          user: adminUser,
+        }),
+      );
       return instance;
     };
 
@@ -476,6 +516,19 @@ export class TrillianDatabase extends Construct {
    */
   get ctlogInstance(): TrillianMySqlInstance {
     return [...this.shardInstances.values()].pop() ?? this.primary;
+  }
+
+  /** The assignment of the schema administrator's database role on an instance that holds trees. */
+  schemaAdminRoles(instance: TrillianMySqlInstance): CloudSqlDatabaseRoles {
+    const roles = this.adminRoles.get(instance);
+    if (!roles) throw new Error(`${this.node.path}: schemaAdminRoles needs one of this database's primary or shard instances`);
+    return roles;
+  }
+
+  /** Name of a shard instance's shard, or undefined for the primary. */
+  shardOf(instance: TrillianMySqlInstance): string | undefined {
+    if (!this.instances.includes(instance)) throw new Error(`${this.node.path}: shardOf needs one of this database's primary or shard instances`);
+    return [...this.shardInstances].find(([, i]) => i === instance)?.[0];
   }
 
   /** Secret holding the log server's MySQL user name. */

@@ -57,6 +57,10 @@ export const CHARTS = {
       cloudSqlProxy: CLOUD_SQL_PROXY_TRILLIAN,
       curl: image("docker.io/curlimages/curl@sha256:7c12af72ceb38b7432ab85e1a265cff6ae58e06f95539d539b654f2cfa64bb13", "8.21.0"),
       netcat: image("docker.io/subfuzion/netcat@sha256:7e808e84a631d9c2cd5a04f6a084f925ea388e3127553461536c1248c3333c8a", "2024-09-03"),
+      // The chart's createdb job image (scaffolding cmd/trillian/createdb), run by TrillianSchema, not by the chart.
+      createdb: image("ghcr.io/sigstore/scaffolding/createdb@sha256:3cee6c78973b82af6c3c3632bf8d44dafbab1632b3999a7292b170237c5dd5cc", "v0.7.31"),
+      // The chart's in-cluster MySQL image; TrillianSchema runs only its `mysql` client, for the GRANTs.
+      mysqlClient: image("gcr.io/trillian-opensource-ci/db_server@sha256:2a685a38dd0129cceb646c232d285383f614c7e6fa51ff8f512aef78e4298461", "v1.5.3"),
     },
   },
   rekor: {

@@ -28,6 +28,13 @@ export const FULCIO_IN_CLUSTER_URL = `http://${FULCIO_KUBERNETES.serviceAccount}
 export interface CtLogReleaseProps {
   /** The log's resources: its account, its prefix and its standalone NEG name (`CtLog.negName`, which CtLogFrontend backends). */
   readonly ctlog: CtLog;
+  /**
+   * Service name of the Trillian log server holding the log's trees (in
+   * Trillian's namespace): the shard release's when the log's tree instance
+   * is a CT log shard (`TrillianRelease.logServerName`).
+   * @default the primary release's log server
+   */
+  readonly trillianLogServer?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -64,7 +71,7 @@ export class CtLogRelease extends Construct {
         // The prefix h8ca's placement names the log by (`https://ctfe.<domain>/<prefix>`).
         logPrefix: props.ctlog.prefix,
       },
-      trillian: { namespace: trillian.namespace, logServer: { name: trillian.logServer, portRPC: TRILLIAN_RPC_PORT } },
+      trillian: { namespace: trillian.namespace, logServer: { name: props.trillianLogServer ?? trillian.logServer, portRPC: TRILLIAN_RPC_PORT } },
     };
     this.chart = new ChartRelease(this, "chart", { chart: "ctlog", name: "ctlog", namespace: CTLOG_KUBERNETES.namespace, values, dependsOn: props.dependsOn });
   }

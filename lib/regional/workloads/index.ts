@@ -24,4 +24,6 @@ export { TimestampRelease } from "./tsa";
 export type { TimestampReleaseProps } from "./tsa";
 export { TrillianRelease } from "./trillian";
 export type { TrillianReleaseProps } from "./trillian";
+export { TrillianSchema } from "./trillian-schema";
+export type { TrillianSchemaProps, DatabaseGrant, DataPrivilege } from "./trillian-schema";
 export * from "./values";

@@ -10,7 +10,7 @@ import type { RegionalContext } from "../context";
 import type { CtLog } from "../ctlog";
 import type { Dex } from "../dex";
 import type { Fulcio } from "../fulcio";
-import type { Rekor } from "../rekor";
+import { REKOR_SEARCH_INDEX_DATABASE, Rekor } from "../rekor";
 import type { RegionalServiceEndpoint } from "../service-endpoint";
 import type { TilesLog, TilesLogKind } from "../tiles-log";
 import type { TimestampAuthority } from "../timestamp";
@@ -26,6 +26,7 @@ import { REKOR_TREE_CONFIG_MAP, RekorRelease } from "./rekor";
 import { TilesLogRelease } from "./tiles";
 import { TimestampRelease } from "./tsa";
 import { TrillianRelease } from "./trillian";
+import { TrillianSchema } from "./trillian-schema";
 
 export interface RegionalWorkloadsProps {
   readonly config: SigstoreConfig;
@@ -55,7 +56,12 @@ export interface RegionalWorkloadsProps {
  * region publishes their names.
  */
 export class RegionalWorkloads extends Construct {
+  /** Trillian's tables and its accounts' GRANTs on every instance that holds trees, before any Trillian release. */
+  readonly trillianSchema?: TrillianSchema;
+  /** Trillian on the primary instance (Rekor v1's trees, and the CT log's without shards). */
   readonly trillian?: TrillianRelease;
+  /** Trillian on the CT log's shard instance, when the log's trees live on a shard (`regional.database.ctlogShards`). */
+  readonly ctlogTrillian?: TrillianRelease;
   readonly rekor?: RekorRelease;
   readonly ctlog?: CtLogRelease;
   readonly fulcio?: FulcioRelease;
@@ -136,10 +142,22 @@ export class RegionalWorkloads extends Construct {
     if (runsRekor !== !!props.rekor) throw new Error(`${this.node.path}: Rekor v1 ${runsRekor ? "runs" : "does not run"} in ${region} (services.rekor.region), but its resources were ${props.rekor ? "" : "not "}given`);
     if ((props.rekor || props.ctlog) && !props.database) throw new Error(`${this.node.path}: a Trillian log runs in ${region}, but no Trillian database was given`);
     if (props.database && (props.rekor || props.ctlog)) {
-      this.trillian = new TrillianRelease(this, "trillian", {
+      const mysqlUsers = { logServer: names.serviceAccountId("logserver", region), logSigner: names.serviceAccountId("logsigner", region) };
+      // The schema jobs run first: without tables and GRANTs the servers cannot start, nor createtree create a tree.
+      this.trillianSchema = new TrillianSchema(this, "trillian-schema", {
         database: props.database,
-        mysqlUsers: { logServer: names.serviceAccountId("logserver", region), logSigner: names.serviceAccountId("logsigner", region) },
+        mysqlUsers: { ...mysqlUsers, schemaAdmin: names.serviceAccountId("dbschema", region) },
+        // Rekor's search index creates its own table (CREATE TABLE IF NOT EXISTS EntryIndex), then reads and inserts.
+        primaryGrants: props.rekor ? [{ user: names.serviceAccountId("rekor", region), database: REKOR_SEARCH_INDEX_DATABASE, privileges: ["CREATE", "SELECT", "INSERT"] }] : [],
       });
+      const afterSchema = [this.trillianSchema.release.release];
+      this.trillian = new TrillianRelease(this, "trillian", { database: props.database, mysqlUsers, dependsOn: afterSchema });
+      // A CT log whose trees live on a shard instance dials a Trillian on that instance.
+      const ctTrees = props.ctlog?.treeInstance;
+      if (ctTrees && ctTrees !== props.database.primary) {
+        this.ctlogTrillian = new TrillianRelease(this, "ctlog-trillian", { database: props.database, mysqlUsers, instance: ctTrees, dependsOn: afterSchema });
+      }
+      const ctlogTrillian = this.ctlogTrillian ?? this.trillian;
       if (props.rekor) {
         const rekorEndpoint = endpoint("rekor");
         this.rekor = new RekorRelease(this, "rekor", {
@@ -155,7 +173,11 @@ export class RegionalWorkloads extends Construct {
       if (props.ctlog) {
         if (this.fulcio) {
           // createctconfig reads Fulcio's roots, so the CT log follows Fulcio.
-          this.ctlog = new CtLogRelease(this, "ctlog", { ctlog: props.ctlog, dependsOn: [this.trillian.chart.release, this.fulcio.chart.release] });
+          this.ctlog = new CtLogRelease(this, "ctlog", {
+            ctlog: props.ctlog,
+            trillianLogServer: ctlogTrillian.logServerName,
+            dependsOn: [ctlogTrillian.chart.release, this.fulcio.chart.release],
+          });
           props.ctlog.publishAfter(...waitForNegs("ctlog-negs", [props.ctlog.negName], this.ctlog.chart.release));
           this.treeIdOutput("ctlog", CTLOG_TREE_CONFIG_MAP, this.ctlog.chart.release, "the CT log");
         } else {

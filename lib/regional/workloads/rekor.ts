@@ -5,7 +5,7 @@ import { trillianKubernetes } from "../trillian-database";
 import { CHARTS, sigstoreImage } from "./charts";
 import { ChartRelease } from "./release";
 import { TRILLIAN_HTTP_PORT, TRILLIAN_RPC_PORT } from "./trillian";
-import { CLOUD_SQL_SOCKET_DIR, NEG_ANNOTATION, RekorValues, standaloneNegAnnotation, workloadIdentityAccount } from "./values";
+import { CLOUD_SQL_SOCKET_DIR, NEG_ANNOTATION, RekorValues, standaloneNegAnnotation, workloadIdentityAccount, CLOUD_SQL_PROXY_ARGS } from "./values";
 
 /** Service port of the Rekor chart's server (80 -> 3000); 2112 (metrics) is never exposed. */
 export const REKOR_HTTP_PORT = 80;
@@ -53,6 +53,7 @@ export class RekorRelease extends Construct {
             ...sigstoreImage(images.cloudSqlProxy),
             iamUsername: props.mysqlUser,
             unixDomainSocket: { enabled: true, path: CLOUD_SQL_SOCKET_DIR },
+            extraArgs: CLOUD_SQL_PROXY_ARGS,
           },
         },
       },

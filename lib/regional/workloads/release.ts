@@ -89,7 +89,12 @@ export class ChartRelease<V extends object> extends Construct {
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: { readonly [key: string]: string } };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: { readonly [key: string]: string };
+    readonly annotations?: { readonly [key: string]: string };
+  };
   readonly [field: string]: unknown;
 }
 
@@ -112,11 +117,15 @@ export class ManifestsRelease extends Construct {
       readonly objects: readonly KubernetesObject[];
       /** @default false (the namespace belongs to the stack or to another release) */
       readonly createNamespace?: boolean;
+      /** Seconds Helm waits for the objects (and hook Jobs) before it rolls back. @default 300 */
+      readonly timeoutSeconds?: number;
       readonly dependsOn?: ITerraformDependable[];
     },
   ) {
     super(scope, id);
     this.objects = props.objects;
+    const timeout = props.timeoutSeconds ?? 300;
+    if (!Number.isInteger(timeout) || timeout < 60) throw new Error(`${this.node.path}: timeoutSeconds must be a whole number of at least 60, got ${timeout}`);
     const chart = new TerraformAsset(this, "chart", { path: manifestsChartDir(), type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
       name: props.name,
@@ -126,7 +135,7 @@ export class ManifestsRelease extends Construct {
       atomic: true,
       cleanupOnFail: true,
       wait: true,
-      timeout: 300,
+      timeout,
       maxHistory: 10,
       values: [helmValuesDocument({ objects: props.objects })],
       dependsOn: props.dependsOn,

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
-import { TRILLIAN_DATABASE_NAME, trillianKubernetes, TrillianDatabase } from "../trillian-database";
+import { TRILLIAN_DATABASE_NAME, trillianKubernetes, TrillianDatabase, TrillianMySqlInstance } from "../trillian-database";
 import { CHARTS, sigstoreImage } from "./charts";
 import { ChartRelease } from "./release";
-import { CLOUD_SQL_SOCKET_DIR, cloudSqlDsn, TrillianValues, workloadIdentityAccount } from "./values";
+import { CLOUD_SQL_PROXY_ARGS, CLOUD_SQL_SOCKET_DIR, cloudSqlDsn, TrillianValues, workloadIdentityAccount } from "./values";
 
 /** Trillian's gRPC port, where Rekor and the CT log (and their createtree jobs) reach the log server. */
 export const TRILLIAN_RPC_PORT = 8091;
@@ -14,27 +14,43 @@ export interface TrillianReleaseProps {
   readonly database: TrillianDatabase;
   /** Account ids of the log server and signer, which are their MySQL IAM user names. */
   readonly mysqlUsers: { readonly logServer: string; readonly logSigner: string };
+  /**
+   * The instance whose trees this release serves: the primary, or a CT log
+   * shard's instance, which gets its own release (`trillian-<shard>`, with
+   * the shard's Kubernetes names) so its trees are created and read there.
+   * @default the database's primary
+   */
+  readonly instance?: TrillianMySqlInstance;
+  /** What must finish first: the schema jobs (TrillianSchema), whose tables and GRANTs the servers need to start. */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * Trillian's log server and log signer, on the region's Cloud SQL primary
- * through the Cloud SQL Auth Proxy (a sidecar with --auto-iam-authn over a
- * Unix socket): each logs in as its own Google service account, with no
- * password anywhere. The chart's in-cluster MySQL and its createdb job are
- * off; the database is Terraform's.
+ * Trillian's log server and log signer, on one of the region's Cloud SQL
+ * instances (the primary, or a CT log shard's) through the Cloud SQL Auth
+ * Proxy (a sidecar with --auto-iam-authn --private-ip over a Unix socket):
+ * each logs in as its own Google service account, with no password anywhere.
+ * The chart's in-cluster MySQL and its createdb job are off (the job reads a
+ * password from a Secret): the database is Terraform's, and its tables and
+ * the servers' privileges come from TrillianSchema, which the release
+ * depends on.
  */
 export class TrillianRelease extends Construct {
   readonly chart: ChartRelease<TrillianValues>;
+  /** The log server's Service name (in Trillian's namespace), what the logs on this release dial. */
+  readonly logServerName: string;
 
   constructor(scope: Construct, id: string, props: TrillianReleaseProps) {
     super(scope, id);
-    const k8s = trillianKubernetes();
+    const instance = props.instance ?? props.database.primary;
+    const shard = props.database.shardOf(instance);
+    const k8s = trillianKubernetes(shard);
+    const name = shard ? `trillian-${shard}` : "trillian";
     const images = CHARTS.trillian.images;
-    const connectionName = props.database.connectionName;
+    const connectionName = instance.connectionName;
     const values: TrillianValues = {
       namespace: { create: false, name: k8s.namespace },
-      fullnameOverride: "trillian",
+      fullnameOverride: name,
       initContainerImage: { curl: sigstoreImage(images.curl), netcat: sigstoreImage(images.netcat) },
       storageSystem: { driver: "mysql", envCredentials: [{ name: "MYSQL_DATABASE", value: TRILLIAN_DATABASE_NAME }] },
       mysql: {
@@ -48,6 +64,7 @@ export class TrillianRelease extends Construct {
             ...sigstoreImage(images.cloudSqlProxy),
             iamUsername: props.mysqlUsers.logServer,
             unixDomainSocket: { enabled: true, path: CLOUD_SQL_SOCKET_DIR },
+            extraArgs: CLOUD_SQL_PROXY_ARGS,
           },
         },
       },
@@ -66,7 +83,8 @@ export class TrillianRelease extends Construct {
         extraArgs: [`--mysql_uri=${cloudSqlDsn(props.mysqlUsers.logSigner, connectionName, TRILLIAN_DATABASE_NAME)}`],
       },
     };
-    this.chart = new ChartRelease(this, "chart", { chart: "trillian", name: "trillian", namespace: k8s.namespace, values, dependsOn: props.dependsOn });
+    this.logServerName = k8s.logServer;
+    this.chart = new ChartRelease(this, "chart", { chart: "trillian", name, namespace: k8s.namespace, values, dependsOn: props.dependsOn });
   }
 
   /** `<service>.<namespace>:<port>` of the log server's gRPC API, what createtree and the logs dial. */

@@ -38,7 +38,12 @@ export interface CloudSqlProxyValues extends SigstoreImageValues {
   /** The proxy logs in as this IAM user with --auto-iam-authn; no password exists. */
   readonly iamUsername: string;
   readonly unixDomainSocket: { readonly enabled: true; readonly path: string };
+  /** More proxy flags (the charts' templates append them): `--private-ip`, as the instances have no public IP. */
+  readonly extraArgs: readonly string[];
 }
+
+/** Proxy flags every release needs: the Cloud SQL instances have only a private IP, and the proxy dials the public one by default. */
+export const CLOUD_SQL_PROXY_ARGS: readonly string[] = ["--private-ip"];
 
 export interface TrillianValues {
   readonly namespace: { readonly create: false; readonly name: string };
