@@ -96,7 +96,7 @@ describe("CtLog: trees in Trillian", () => {
       .filter((u) => instanceNameOf(json, u.instance) === treeInstance)
       .map((u) => (u.type === "CLOUD_IAM_GROUP" ? u.name : accountOf(json, `serviceAccount:${u.name}`)))
       .sort();
-    expect(users).toEqual(["sigstore-logserver-use1", "sigstore-logsigner-use1", "sre@example.com"]);
+    expect(users).toEqual(["sigstore-dbschema-use1", "sigstore-logserver-use1", "sigstore-logsigner-use1", "sre@example.com"]);
     const shard = bodiesOf(json, "google_sql_database_instance").find((i) => i.name === treeInstance);
     expect(shard.settings.ip_configuration).toMatchObject({ ipv4_enabled: false, ssl_mode: "ENCRYPTED_ONLY" });
     expect(shard.settings.backup_configuration).toMatchObject({ enabled: true, binary_log_enabled: true });
