@@ -19,6 +19,8 @@ export interface CloudSqlDatabaseRolesProps {
 const SCRIPT = [
   "set -eu",
   'command -v gcloud >/dev/null 2>&1 || { echo "Assigning Cloud SQL database roles to $SQL_USER on $INSTANCE needs gcloud (authenticated to the project, with cloudsql.users.update) on PATH" >&2; exit 1; }',
+  // Newer than Cloud SDK 528.0.0 (June 2025), which lacks the command.
+  'gcloud sql users assign-roles --help >/dev/null 2>&1 || { echo "Assigning Cloud SQL database roles needs a Google Cloud SDK with gcloud sql users assign-roles: run gcloud components update" >&2; exit 1; }',
   'gcloud sql users assign-roles "$SQL_USER" --project="$PROJECT" --instance="$INSTANCE" --type=CLOUD_IAM_SERVICE_ACCOUNT --database-roles="$ROLES"',
 ].join("\n");
 
