@@ -214,6 +214,8 @@ function schemaJob(p: {
                 "--host=127.0.0.1",
                 `--port=${PROXY_PORT}`,
                 `--user=${p.admin}`,
+                // The hop to the proxy stays inside the pod; the proxy encrypts (mTLS) to the instance. No TLS inside that tunnel.
+                "--ssl-mode=DISABLED",
                 // Lets the client answer a clear-text auth request with the empty password; the proxy supplies the IAM token.
                 "--enable-cleartext-plugin",
                 `--execute=${p.statements}`,
