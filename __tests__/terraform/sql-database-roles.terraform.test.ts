@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { baseConfig, synthDeployment, withConfig } from "../helpers/synth";
+import { exampleConfig, synthDeployment } from "../helpers/synth";
 
 // Replays, with a real Terraform, the schema administrator's role assignment
 // exactly as synthesized (CloudSqlDatabaseRoles: a terraform_data whose
@@ -14,9 +14,11 @@ const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
 const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
 const ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 
-const stack = synthDeployment(withConfig((c) => (c.features = { rekor: true, ctlog: true }), baseConfig())).stacks["regional-us-east1"];
+// The example: Rekor v1 in its primary region, so Trillian and its schema administrator there.
+const config = exampleConfig();
+const stack = synthDeployment(config).stacks[`regional-${config.primaryRegion}`];
 const [assignmentId, assignment] = Object.entries(stack.resource!.terraform_data).find(([, d]) => JSON.stringify(d).includes("sql users assign-roles")) as [string, any];
-const ADMIN = "sigstore-dbschema-use1@sigstore-test.iam.gserviceaccount.com";
+const ADMIN = `sigstore-dbschema-use1@${config.project.id}.iam.gserviceaccount.com`;
 const INSTANCE = "sigstore-trillian-us-east1";
 
 function workspace(root: string): string {
@@ -74,7 +76,7 @@ describeWithTerraform("the schema administrator's database role, applied", () =>
     expect(apply.stderr).not.toMatch(/Error/);
     expect(apply.status).toBe(0);
     expect(calls(root)).toEqual([
-      `sql users assign-roles ${ADMIN} --project=sigstore-test --instance=${INSTANCE} --type=CLOUD_IAM_SERVICE_ACCOUNT --database-roles=cloudsqlsuperuser`,
+      `sql users assign-roles ${ADMIN} --project=${config.project.id} --instance=${INSTANCE} --type=CLOUD_IAM_SERVICE_ACCOUNT --database-roles=cloudsqlsuperuser`,
     ]);
     const again = tf(dir, bin, "apply", "-input=false", "-auto-approve");
     expect(again.status).toBe(0);
