@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { X509Certificate } from "crypto";
+import { createPublicKey, generateKeyPairSync, X509Certificate } from "crypto";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import { App, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
@@ -37,6 +37,10 @@ function annotatedDigests(chart: string): Set<string> {
   return new Set([...String(images).matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]));
 }
 
+/** The shared CT log's key pair (us-east1): the public half is pinned in the configuration, the private half never leaves the test. */
+const CT_KEY = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const CT_PUBLIC_PEM = CT_KEY.publicKey.export({ type: "spki", format: "pem" }).toString();
+const CT_PRIVATE_DER_B64 = CT_KEY.privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
 const keyset = (data: string) => JSON.stringify({ encryptedKeyset: data, keysetInfo: { primaryKeyId: 1 } });
 const SECRET_MARKER = "s3cr3t-client-secret-value";
 /** Real certificates: one Fulcio root with a P-384 intermediate per region, one TSA root with a timestamping leaf per region. */
@@ -61,6 +65,7 @@ function inputWith(pki: Pki) {
     c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
     // Rekor v1 and the shared CT log in the primary region (us-east1); the TesseraCT shard in europe-west1.
     c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeysets: { "us-east1": keyset("Q2lRRA==") } } };
+    c.ctlog = { publicKeys: { "us-east1": CT_PUBLIC_PEM } };
     c.trust = {
       fulcio: { rootCertificate: pki.fulcioRoot },
       tsa: { rootCertificate: pki.tsaRoot },

@@ -89,7 +89,12 @@ export class ChartRelease<V extends object> extends Construct {
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: { readonly [key: string]: string } };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: { readonly [key: string]: string };
+    readonly annotations?: { readonly [key: string]: string };
+  };
   readonly [field: string]: unknown;
 }
 
@@ -112,6 +117,8 @@ export class ManifestsRelease extends Construct {
       readonly objects: readonly KubernetesObject[];
       /** @default false (the namespace belongs to the stack or to another release) */
       readonly createNamespace?: boolean;
+      /** Whether the release also waits for its Jobs to complete (and fails with them). @default false */
+      readonly waitForJobs?: boolean;
       readonly dependsOn?: ITerraformDependable[];
     },
   ) {
@@ -126,6 +133,7 @@ export class ManifestsRelease extends Construct {
       atomic: true,
       cleanupOnFail: true,
       wait: true,
+      ...(props.waitForJobs ? { waitForJobs: true } : {}),
       timeout: 300,
       maxHistory: 10,
       values: [helmValuesDocument({ objects: props.objects })],
