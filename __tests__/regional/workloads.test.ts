@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +12,7 @@ import { parseConfig } from "../../lib/config/load";
 import type { SigstoreConfig } from "../../lib/config/schema";
 import type { ChartRelease } from "../../lib/regional/workloads/release";
 import { baseConfig, StackJson, withConfig } from "../helpers/synth";
+import { describeWithTerraform } from "../helpers/terraform";
 import { issue, selfSigned } from "../trust/pki";
 
 const CHARTS_DIR = path.join(__dirname, "../fixtures/helm-charts");
@@ -435,6 +437,35 @@ describe("the CT log's signing key", () => {
     expect(versions.filter((v) => String(v.secret).includes("ctlog"))).toEqual([]);
     expect(east().data?.google_secret_manager_secret_version).toBeUndefined();
     expect(east().data?.google_secret_manager_secret_version_access).toBeUndefined();
+  });
+});
+
+describeWithTerraform("the CT log's public key postcondition, evaluated by Terraform", () => {
+  /** The synthesized condition with `self.data` replaced by the Secret createctconfig would write. */
+  function holds(secretData: Record<string, string>): string {
+    const check = Object.values(regional("us-east1").data!.kubernetes_secret_v1 as Record<string, any>)[0];
+    const condition = String(check.lifecycle.postcondition[0].condition).replace(/^\$\{([\s\S]*)\}$/, "$1");
+    const literal = `{ ${Object.entries(secretData).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctlog-postcondition-"));
+    try {
+      const run = spawnSync("terraform", ["console"], { cwd: dir, input: `${condition.split("self.data").join(literal)}\n`, encoding: "utf8" });
+      expect(run.status).toBe(0);
+      return run.stdout.trim();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // createctconfig writes the PKIX key as Go's pem.EncodeToMemory does: 64-character lines.
+  const goPem = (der: Buffer) => `-----BEGIN PUBLIC KEY-----\n${der.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
+
+  it("holds for the pinned key, whatever its line breaks", () => {
+    expect(holds({ public: goPem(CT_KEY.publicKey.export({ type: "spki", format: "der" })) })).toBe("true");
+  });
+
+  it("fails for another key, and for a missing one", () => {
+    const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "der" });
+    expect(holds({ public: goPem(other) })).toBe("false");
+    expect(holds({})).toBe("false");
   });
 });
 
