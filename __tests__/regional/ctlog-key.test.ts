@@ -114,7 +114,7 @@ describe("the CT log key loader's script", () => {
 });
 
 describe("the key loader's objects", () => {
-  const objects = ctLogKeyLoaderObjects({ privateKeySecretId: "projects/p/secrets/k", passwordSecretId: "projects/p/secrets/pw", googleServiceAccountEmail: "ct@p.iam.gserviceaccount.com" });
+  const objects = ctLogKeyLoaderObjects({ privateKeySecretId: "projects/p/secrets/k", passphraseSecretId: "projects/p/secrets/pw", googleServiceAccountEmail: "ct@p.iam.gserviceaccount.com" });
   const job = objects.find((o) => o.kind === "Job") as any;
 
   it("run the script as a non-root, read-only container that cannot escalate, and fail before the release's timeout", () => {
@@ -128,7 +128,7 @@ describe("the key loader's objects", () => {
   });
 
   it("name the Job after its spec, so a changed loader is a new Job rather than an immutable-field error", () => {
-    const again = ctLogKeyLoaderObjects({ privateKeySecretId: "projects/q/secrets/x", passwordSecretId: "projects/q/secrets/y", googleServiceAccountEmail: "other@q.iam.gserviceaccount.com" }).find((o) => o.kind === "Job")!;
+    const again = ctLogKeyLoaderObjects({ privateKeySecretId: "projects/q/secrets/x", passphraseSecretId: "projects/q/secrets/y", googleServiceAccountEmail: "other@q.iam.gserviceaccount.com" }).find((o) => o.kind === "Job")!;
     expect(job.metadata.name).toMatch(/^ctlog-key-loader-[0-9a-f]{8}$/);
     // The Job spec names no secret or account: the same spec, the same name.
     expect(again.metadata.name).toBe(job.metadata.name);
@@ -157,7 +157,7 @@ describe("a region whose CT log key is not configured yet", () => {
 
   it("still creates the empty secrets for the operator to fill", () => {
     const ids = Object.values(stacks["regional-europe-west1"].resource!.google_secret_manager_secret).map((s: any) => s.secret_id).filter((id: string) => id.includes("ctlog")).sort();
-    expect(ids).toEqual(["sigstore-ctlog-europe-west1-private-key", "sigstore-ctlog-europe-west1-private-key-password"]);
+    expect(ids).toEqual(["sigstore-ctlog-europe-west1-private-key", "sigstore-ctlog-europe-west1-private-key-passphrase"]);
   });
 
   it("while the region with its key configured installs the loader and the log", () => {

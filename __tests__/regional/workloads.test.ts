@@ -384,7 +384,7 @@ describe("the CT log's signing key", () => {
     const mounted = JSON.parse(spc.spec.parameters.secrets) as { resourceName: string; path: string }[];
     expect(mounted.map((m) => [secretIdOf(m.resourceName), m.resourceName.replace(/^\$\{[^}]+\}/, ""), m.path])).toEqual([
       ["sigstore-ctlog-us-east1-private-key", "/versions/latest", "private"],
-      ["sigstore-ctlog-us-east1-private-key-password", "/versions/latest", "password"],
+      ["sigstore-ctlog-us-east1-private-key-passphrase", "/versions/latest", "password"],
     ]);
     const ksa = objects.find((o) => o.kind === "ServiceAccount");
     expect(ksa.metadata).toMatchObject({ name: "ctlog-key-loader", namespace: "ctlog-system" });
@@ -404,7 +404,7 @@ describe("the CT log's signing key", () => {
     const grants = Object.values(east().resource!.google_secret_manager_secret_iam_member as Record<string, any>).filter((g) => /ctlog-us-east1-private-key/.test(secretIdOf(g.secret_id)));
     expect(grants.map((g) => [secretIdOf(g.secret_id), g.role, accountIdOf(g.member.replace(/^serviceAccount:/, ""))]).sort()).toEqual([
       ["sigstore-ctlog-us-east1-private-key", "roles/secretmanager.secretAccessor", "sigstore-ctlog-use1"],
-      ["sigstore-ctlog-us-east1-private-key-password", "roles/secretmanager.secretAccessor", "sigstore-ctlog-use1"],
+      ["sigstore-ctlog-us-east1-private-key-passphrase", "roles/secretmanager.secretAccessor", "sigstore-ctlog-use1"],
     ]);
   });
 

@@ -58,8 +58,8 @@ export interface CtLogExport {
  * signer, so a KMS key cannot hold it. Left alone, the chart's
  * `createctconfig` job generates a key and keeps it only in a Kubernetes
  * Secret, lost with the cluster and unknown to the trust root. Here the key
- * is two Secret Manager secrets in the region, created empty: the
- * password-encrypted PEM private key and its password, which the operator adds
+ * is two Secret Manager secrets in the region, created empty: the PEM private
+ * key, encrypted with a passphrase, and that passphrase, which the operator adds
  * out of band (`gcloud secrets versions add`), so neither enters Terraform
  * state, and both survive the cluster. Only the CT log's account may read
  * them; `CtLogRelease` copies them, with that account's workload identity,
@@ -81,10 +81,10 @@ export class CtLog extends Construct {
   readonly negName: string;
   /** The log's prefix (`/<prefix>/ct/v1/...`): the region whose key signs it. */
   readonly prefix: string;
-  /** Secret Manager secret ids (in the project) of the encrypted private key and its password, for the operator's `gcloud secrets versions add`. */
-  readonly keySecretNames: { readonly privateKey: string; readonly password: string };
+  /** Secret Manager secret ids (in the project) of the encrypted private key and its passphrase, for the operator's `gcloud secrets versions add`. */
+  readonly keySecretNames: { readonly privateKey: string; readonly passphrase: string };
   private readonly privateKey: SecretManagerSecret;
-  private readonly privateKeyPassword: SecretManagerSecret;
+  private readonly privateKeyPassphrase: SecretManagerSecret;
   private readonly published: NegPublication;
   private readonly context: RegionalContext;
 
@@ -102,16 +102,16 @@ export class CtLog extends Construct {
     });
 
     const secretId = context.names.of("ctlog", context.region);
-    this.keySecretNames = { privateKey: `${secretId}-private-key`, password: `${secretId}-private-key-password` };
+    this.keySecretNames = { privateKey: `${secretId}-private-key`, passphrase: `${secretId}-private-key-passphrase` };
     this.privateKey = addSigningKeySecret(this, "private-key", {
       context,
       secretId: this.keySecretNames.privateKey,
       reader: this.serviceAccount,
     });
-    // The PEM is encrypted (createctconfig only takes an encrypted one); its password is a secret of its own.
-    this.privateKeyPassword = addSigningKeySecret(this, "private-key-password", {
+    // The PEM is encrypted (createctconfig only takes an encrypted one); its passphrase is a secret of its own.
+    this.privateKeyPassphrase = addSigningKeySecret(this, "private-key-passphrase", {
       context,
-      secretId: this.keySecretNames.password,
+      secretId: this.keySecretNames.passphrase,
       reader: this.serviceAccount,
     });
     // The key loader acts as the log's account too: it reads the two secrets, nothing else.
@@ -155,14 +155,14 @@ export class CtLog extends Construct {
     };
   }
 
-  /** Secret (`projects/<p>/secrets/<id>`) that holds the password-encrypted PEM private key. */
+  /** Secret (`projects/<p>/secrets/<id>`) that holds the passphrase-encrypted PEM private key. */
   get privateKeySecretId(): string {
     return this.privateKey.id;
   }
 
-  /** Secret (`projects/<p>/secrets/<id>`) that holds the password of the PEM private key. */
-  get privateKeyPasswordSecretId(): string {
-    return this.privateKeyPassword.id;
+  /** Secret (`projects/<p>/secrets/<id>`) that holds the passphrase of the PEM private key (createctconfig's key password). */
+  get privateKeyPassphraseSecretId(): string {
+    return this.privateKeyPassphrase.id;
   }
 
   /** Connection name of the Trillian instance with the CT log's trees, for the Trillian release that serves them. */

@@ -53,10 +53,10 @@ export const CTLOG_KEY_LOADER_SCRIPT = [
 ].join("\n");
 
 export interface CtLogKeyLoaderObjectsProps {
-  /** Secret (`projects/<p>/secrets/<id>`) with the password-encrypted PEM private key. */
+  /** Secret (`projects/<p>/secrets/<id>`) with the passphrase-encrypted PEM private key. */
   readonly privateKeySecretId: string;
-  /** Secret (`projects/<p>/secrets/<id>`) with its password. */
-  readonly passwordSecretId: string;
+  /** Secret (`projects/<p>/secrets/<id>`) with its passphrase (createctconfig's key password). */
+  readonly passphraseSecretId: string;
   /** The CT log's Google service account, the only reader of both secrets. */
   readonly googleServiceAccountEmail: string;
 }
@@ -119,7 +119,7 @@ export function ctLogKeyLoaderObjects(props: CtLogKeyLoaderObjectsProps): Kubern
         parameters: {
           secrets: JSON.stringify([
             { resourceName: `${props.privateKeySecretId}/versions/latest`, path: "private" },
-            { resourceName: `${props.passwordSecretId}/versions/latest`, path: "password" },
+            { resourceName: `${props.passphraseSecretId}/versions/latest`, path: "password" },
           ]),
         },
       },

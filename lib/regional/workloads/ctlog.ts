@@ -74,7 +74,7 @@ export class CtLogRelease extends Construct {
       waitForJobs: true,
       objects: ctLogKeyLoaderObjects({
         privateKeySecretId: props.ctlog.privateKeySecretId,
-        passwordSecretId: props.ctlog.privateKeyPasswordSecretId,
+        passphraseSecretId: props.ctlog.privateKeyPassphraseSecretId,
         googleServiceAccountEmail: props.ctlog.serviceAccount.email,
       }),
       dependsOn: props.dependsOn,

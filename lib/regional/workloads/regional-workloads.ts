@@ -163,7 +163,7 @@ export class RegionalWorkloads extends Construct {
         } else {
           props.ctlog.withholdZones();
           warn(this, this.fulcio
-            ? `The CT log is not installed in ${region} yet: it signs only with its key from Secret Manager. Add the password-encrypted private key and its password as versions of the secrets ${props.ctlog.keySecretNames.privateKey} and ${props.ctlog.keySecretNames.password} (docs/trust-root.md), then set ctlog.publicKeys.${region} to its public key. Until then the region publishes no CT log zone.`
+            ? `The CT log is not installed in ${region} yet: it signs only with its key from Secret Manager. Add the passphrase-encrypted private key and its passphrase as versions of the secrets ${props.ctlog.keySecretNames.privateKey} and ${props.ctlog.keySecretNames.passphrase} (docs/trust-root.md), then set ctlog.publicKeys.${region} to its public key. Until then the region publishes no CT log zone.`
             : `The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
         }
       }
