@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CTLOG_KEY_LOADER_SCRIPT, CTLOG_KEY_SECRETS, ctLogKeyLoaderObjects } from "../../lib/regional/workloads/ctlog-key";
-import { baseConfig, synthDeployment, withConfig } from "../helpers/synth";
+import { parseConfig } from "../../lib/config/load";
+import { baseConfig, REPO_ROOT, synthDeployment, withConfig } from "../helpers/synth";
 
 const KEY_DIR = "/var/run/secrets/ctlog-key";
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -110,6 +111,49 @@ describe("the CT log key loader's script", () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/password in Secret Manager is empty/);
     expect(refused.urls).toEqual([]);
+  });
+});
+
+const OPENSSL = spawnSync("openssl", ["version"], { encoding: "utf8" }).status === 0;
+
+(OPENSSL ? describe : describe.skip)("the key ceremony of docs/trust-root.md, run as written (gcloud stubbed)", () => {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, "docs/trust-root.md"), "utf8");
+  const section = doc.slice(doc.indexOf("### The CT log (Trillian): key ceremony"));
+  const commands = /```sh\n([\s\S]*?)```/.exec(section)![1].split("<prefix>").join("sigstore");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctlog-ceremony-"));
+  let status: number | null = null;
+  let uploaded: Record<string, string> = {};
+  let left: string[] = [];
+  let pub = "";
+  try {
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.mkdirSync(path.join(dir, "uploaded"));
+    // gcloud secrets versions add <secret> --data-file=<file>: keep what Secret Manager would store.
+    fs.writeFileSync(path.join(dir, "bin", "gcloud"), `#!/bin/sh\nfile=""\nfor a in "$@"; do case "$a" in --data-file=*) file="\${a#--data-file=}" ;; esac; done\ncp "$file" "${path.join(dir, "uploaded")}/$4"\n`, { mode: 0o755 });
+    const run = spawnSync("sh", ["-ec", commands], { cwd: dir, encoding: "utf8", env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}` } });
+    status = run.status;
+    for (const f of fs.readdirSync(path.join(dir, "uploaded"))) uploaded[f] = fs.readFileSync(path.join(dir, "uploaded", f), "utf8");
+    left = fs.readdirSync(dir).filter((f) => f.startsWith("ctlog-")).sort();
+    pub = left.includes("ctlog-us-east1.pub.pem") ? fs.readFileSync(path.join(dir, "ctlog-us-east1.pub.pem"), "utf8") : "";
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  it("uploads the two secret versions the CtLog names and leaves only the public key behind", () => {
+    expect(status).toBe(0);
+    expect(Object.keys(uploaded).sort()).toEqual(["sigstore-ctlog-us-east1-private-key", "sigstore-ctlog-us-east1-private-key-passphrase"]);
+    expect(left).toEqual(["ctlog-us-east1.pub.pem"]);
+  });
+
+  it("makes a key the loader accepts and a public key the configuration accepts, the two halves of one pair", () => {
+    const run = runLoader({ private: uploaded["sigstore-ctlog-us-east1-private-key"], password: uploaded["sigstore-ctlog-us-east1-private-key-passphrase"] });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    const passphrase = Buffer.from(run.secrets["ctlog-private-key-password"].data.password, "base64").toString("utf8");
+    const key = createPrivateKey({ key: Buffer.from(run.secrets["ctlog-private-key"].data.private, "base64").toString("utf8"), format: "pem", passphrase });
+    const spki = (k: KeyObject) => k.export({ type: "spki", format: "der" }).toString("base64");
+    expect(spki(createPublicKey(key))).toBe(spki(createPublicKey(pub)));
+    const config = parseConfig(withConfig((c) => (c.features = { ctlog: true }, c.ctlog = { publicKeys: { "us-east1": pub } })));
+    expect(config.ctlog.publicKeys["us-east1"]).toBe(pub);
   });
 });
 
