@@ -182,7 +182,7 @@ describe("the key loader's objects", () => {
 describe("a region whose CT log key is not configured yet", () => {
   // perRegion: both regions run a log; only us-east1's public key is configured.
   const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
-  const { stacks } = synthDeployment(
+  const { stacks, files } = synthDeployment(
     withConfig((c) => {
       c.features = { ctlog: true };
       c.ctlog = { placement: "perRegion", publicKeys: { "us-east1": pem } };
@@ -197,6 +197,14 @@ describe("a region whose CT log key is not configured yet", () => {
     expect(releases("europe-west1")).not.toContain("ctlog-key-loader");
     expect(stacks["regional-europe-west1"].data?.kubernetes_secret_v1).toBeUndefined();
     expect(servedZones("europe-west1")).toEqual([]);
+  });
+
+  it("says so at synth, naming the secrets to fill and the setting to make", () => {
+    const manifest = files["manifest.json"];
+    expect(manifest).toContain("The CT log is not installed in europe-west1 yet: it signs only with its key from Secret Manager.");
+    expect(manifest).toContain("versions of the secrets sigstore-ctlog-europe-west1-private-key and sigstore-ctlog-europe-west1-private-key-passphrase");
+    expect(manifest).toContain("then set ctlog.publicKeys.europe-west1 to its public key");
+    expect(manifest).not.toContain("The CT log is not installed in us-east1");
   });
 
   it("still creates the empty secrets for the operator to fill", () => {

@@ -125,7 +125,7 @@ export class CtLogRelease extends Construct {
       postcondition: [
         {
           condition: `\${${served} == "${pinned}"}`,
-          errorMessage: `The CT log ${props.ctlog.prefix} serves a public key other than ctlog.publicKeys.${props.ctlog.prefix} (${CTLOG_KUBERNETES.namespace}/${CTLOG_PUBLIC_KEY_SECRET.name}): the private key in Secret Manager is not the pinned key's. Add the matching version (docs/trust-root.md), delete the ctlog-secret Secret so that createctconfig rebuilds the configuration, and deploy again.`,
+          errorMessage: `The CT log ${props.ctlog.prefix} serves a public key other than ctlog.publicKeys.${props.ctlog.prefix} (${CTLOG_KUBERNETES.namespace}/${CTLOG_PUBLIC_KEY_SECRET.name}): the private key in Secret Manager is not the pinned key's. Add the matching versions, then reinstall the CT log as docs/trust-root.md says (helm uninstall ctlog ctlog-key-loader, delete their Secrets) and deploy again.`,
         },
       ],
     };
