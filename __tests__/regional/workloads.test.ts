@@ -442,10 +442,10 @@ describe("the CT log's signing key", () => {
 
 describeWithTerraform("the CT log's public key postcondition, evaluated by Terraform", () => {
   /** The synthesized condition with `self.data` replaced by the Secret createctconfig would write. */
-  function holds(secretData: Record<string, string>): string {
+  function holds(secretData: Record<string, string> | null): string {
     const check = Object.values(regional("us-east1").data!.kubernetes_secret_v1 as Record<string, any>)[0];
     const condition = String(check.lifecycle.postcondition[0].condition).replace(/^\$\{([\s\S]*)\}$/, "$1");
-    const literal = `{ ${Object.entries(secretData).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
+    const literal = secretData === null ? "null" : `{ ${Object.entries(secretData).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctlog-postcondition-"));
     try {
       const run = spawnSync("terraform", ["console"], { cwd: dir, input: `${condition.split("self.data").join(literal)}\n`, encoding: "utf8" });
@@ -462,10 +462,12 @@ describeWithTerraform("the CT log's public key postcondition, evaluated by Terra
     expect(holds({ public: goPem(CT_KEY.publicKey.export({ type: "spki", format: "der" })) })).toBe("true");
   });
 
-  it("fails for another key, and for a missing one", () => {
+  it("fails for another key, a missing key and a missing Secret", () => {
     const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "der" });
     expect(holds({ public: goPem(other) })).toBe("false");
     expect(holds({})).toBe("false");
+    // The provider's data source of a Secret that does not exist has no data.
+    expect(holds(null)).toBe("false");
   });
 });
 

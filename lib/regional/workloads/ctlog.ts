@@ -119,8 +119,9 @@ export class CtLogRelease extends Construct {
       metadata: { name: CTLOG_PUBLIC_KEY_SECRET.name, namespace: CTLOG_KUBERNETES.namespace },
       dependsOn: [this.chart.release],
     });
-    // A postcondition reads its own data source as `self`; whitespace and PEM armour aside, the DER must match.
-    const served = `replace(replace(lookup(self.data, "${CTLOG_PUBLIC_KEY_SECRET.key}", ""), "/-----(BEGIN|END) PUBLIC KEY-----/", ""), "/\\\\s/", "")`;
+    // A postcondition reads its own data source as `self`; whitespace and PEM armour aside, the DER must
+    // match. A missing Secret (null data) or key reads as "", which never matches.
+    const served = `replace(replace(try(self.data["${CTLOG_PUBLIC_KEY_SECRET.key}"], ""), "/-----(BEGIN|END) PUBLIC KEY-----/", ""), "/\\\\s/", "")`;
     secret.lifecycle = {
       postcondition: [
         {
