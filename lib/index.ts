@@ -143,6 +143,8 @@ export { RekorRelease, REKOR_HTTP_PORT, REKOR_TREE_CONFIG_MAP } from "./regional
 export type { RekorReleaseProps } from "./regional/workloads/rekor";
 export { CtLogRelease, CTLOG_HTTP_PORT, CTLOG_TREE_CONFIG_MAP, ctLogInClusterUrl } from "./regional/workloads/ctlog";
 export type { CtLogReleaseProps } from "./regional/workloads/ctlog";
+export { CTLOG_KEY_SECRETS, CTLOG_PUBLIC_KEY_SECRET, ctLogKeyLoaderObjects } from "./regional/workloads/ctlog-key";
+export type { CtLogKeyLoaderObjectsProps } from "./regional/workloads/ctlog-key";
 export { FulcioRelease, FULCIO_PORTS } from "./regional/workloads/fulcio";
 export type { FulcioReleaseProps } from "./regional/workloads/fulcio";
 export { TimestampRelease, TSA_HTTP_PORT } from "./regional/workloads/tsa";

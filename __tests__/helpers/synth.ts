@@ -141,11 +141,16 @@ export function withConfig(change: (c: any) => void, base: SigstoreConfigInput =
   return copy;
 }
 
+/** A CT log public key (P-256, its private half discarded) for configurations that install the CT log, whose release waits for `ctlog.publicKeys.<region>`. */
+export const FULL_CONFIG_CTLOG_PUBLIC_KEY =
+  "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEp/fF0eYZrTjK+JP8jX2/8hWQ5t56\n4P+KCb/Yi+SO2geEXKZmaGMZWyle9fTuizqxMRd49qPmNhUtltA0QIjNjg==\n-----END PUBLIC KEY-----\n";
+
 /** The example with every optional part switched on, so tests see every kind of resource. */
 export function fullConfig(fulcioCa: "kms" | "privateca" = "kms"): SigstoreConfig {
   const c = structuredClone(exampleConfig()) as any;
   c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
   c.tiles.ctlog.region = "europe-west1";
+  c.ctlog = { ...c.ctlog, publicKeys: { "us-east1": FULL_CONFIG_CTLOG_PUBLIC_KEY } };
   c.regional.bastion = { enabled: true, machineType: "e2-small", accessMembers: ["group:sre@example.com"] };
   c.regional.database = { ...c.regional.database, readReplica: true, ctlogShards: ["2026"], breakglassGroup: "group:db-oncall@example.com" };
   c.regional.fulcio = { ca: fulcioCa };

@@ -22,13 +22,14 @@ const instanceNameOf = (json: any, ref: string): string => resourceAt(json, ref,
 describe("CtLog: identity", () => {
   const { json } = synthCtLog();
 
-  it("runs as its own account, bound to the chart's ctlog-system/ctlog", () => {
+  it("runs as its own account, bound to the chart's ctlog-system/ctlog and to the key loader's ctlog-system/ctlog-key-loader", () => {
     expect(bodiesOf(json, "google_service_account").find((a) => a.account_id === ctlogAccount)).toMatchObject({ display_name: "CT log (us-east1)" });
     const bindings = bodiesOf(json, "google_service_account_iam_member").filter(
       (b) => resourceAt(json, b.service_account_id, "google_service_account", "name").account_id === ctlogAccount,
     );
-    expect(bindings).toEqual([
-      expect.objectContaining({ role: "roles/iam.workloadIdentityUser", member: `serviceAccount:${WORKLOAD_POOL}[ctlog-system/ctlog]` }),
+    expect(bindings.map((b) => [b.role, b.member]).sort()).toEqual([
+      ["roles/iam.workloadIdentityUser", `serviceAccount:${WORKLOAD_POOL}[ctlog-system/ctlog-key-loader]`],
+      ["roles/iam.workloadIdentityUser", `serviceAccount:${WORKLOAD_POOL}[ctlog-system/ctlog]`],
     ]);
   });
 
@@ -39,9 +40,12 @@ describe("CtLog: identity", () => {
   });
 });
 
-describe("CtLog: private key", () => {
+describe.each([
+  ["private key", "sigstore-ctlog-us-east1-private-key", (c: CtLog) => c.privateKeySecretId],
+  ["private key's passphrase", "sigstore-ctlog-us-east1-private-key-passphrase", (c: CtLog) => c.privateKeyPassphraseSecretId],
+])("CtLog: %s", (_name, secretId, idOf) => {
   const { json, ctlog } = synthCtLog();
-  const secret = bodiesOf(json, "google_secret_manager_secret").find((s) => s.secret_id === "sigstore-ctlog-us-east1-private-key");
+  const secret = bodiesOf(json, "google_secret_manager_secret").find((s) => s.secret_id === secretId);
 
   it("is a secret kept in the region, protected from deletion twice over", () => {
     expect(secret).toMatchObject({
@@ -51,7 +55,8 @@ describe("CtLog: private key", () => {
       version_destroy_ttl: "2592000s",
       lifecycle: { prevent_destroy: true },
     });
-    expect(resourceAt(json, resolved(ctlog, ctlog.privateKeySecretId), "google_secret_manager_secret", "id")).toBe(secret);
+    expect(resourceAt(json, resolved(ctlog, idOf(ctlog)), "google_secret_manager_secret", "id")).toBe(secret);
+    expect([ctlog.keySecretNames.privateKey, ctlog.keySecretNames.passphrase]).toContain(secretId);
   });
 
   it("is created empty, so the key never passes through Terraform state", () => {
@@ -111,7 +116,12 @@ describe("CtLog: trees in Trillian", () => {
       }
     });
     const keys = bodiesOf(json, "google_secret_manager_secret").map((s) => s.secret_id).filter((id) => id.includes("ctlog"));
-    expect(keys.sort()).toEqual(["sigstore-ctlog-europe-west1-private-key", "sigstore-ctlog-us-east1-private-key"]);
+    expect(keys.sort()).toEqual([
+      "sigstore-ctlog-europe-west1-private-key",
+      "sigstore-ctlog-europe-west1-private-key-passphrase",
+      "sigstore-ctlog-us-east1-private-key",
+      "sigstore-ctlog-us-east1-private-key-passphrase",
+    ]);
     const accounts = bodiesOf(json, "google_service_account").map((a) => a.account_id).filter((id) => id.includes("ctlog"));
     expect(accounts.sort()).toEqual(["sigstore-ctlog-euw1", "sigstore-ctlog-use1"]);
   });

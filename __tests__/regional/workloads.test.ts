@@ -1,7 +1,8 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { X509Certificate } from "crypto";
+import { createPublicKey, generateKeyPairSync, X509Certificate } from "crypto";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import { App, DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
@@ -11,6 +12,7 @@ import { parseConfig } from "../../lib/config/load";
 import type { SigstoreConfig } from "../../lib/config/schema";
 import type { ChartRelease } from "../../lib/regional/workloads/release";
 import { baseConfig, StackJson, withConfig } from "../helpers/synth";
+import { describeWithTerraform } from "../helpers/terraform";
 import { issue, selfSigned } from "../trust/pki";
 
 const CHARTS_DIR = path.join(__dirname, "../fixtures/helm-charts");
@@ -37,6 +39,10 @@ function annotatedDigests(chart: string): Set<string> {
   return new Set([...String(images).matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]));
 }
 
+/** The shared CT log's key pair (us-east1): the public half is pinned in the configuration, the private half never leaves the test. */
+const CT_KEY = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const CT_PUBLIC_PEM = CT_KEY.publicKey.export({ type: "spki", format: "pem" }).toString();
+const CT_PRIVATE_DER_B64 = CT_KEY.privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
 const keyset = (data: string) => JSON.stringify({ encryptedKeyset: data, keysetInfo: { primaryKeyId: 1 } });
 const SECRET_MARKER = "s3cr3t-client-secret-value";
 /** Real certificates: one Fulcio root with a P-384 intermediate per region, one TSA root with a timestamping leaf per region. */
@@ -61,6 +67,7 @@ function inputWith(pki: Pki) {
     c.features = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
     // Rekor v1 and the shared CT log in the primary region (us-east1); the TesseraCT shard in europe-west1.
     c.tiles = { ctlog: { region: "europe-west1" }, rekor: { encryptedKeysets: { "us-east1": keyset("Q2lRRA==") } } };
+    c.ctlog = { publicKeys: { "us-east1": CT_PUBLIC_PEM } };
     c.trust = {
       fulcio: { rootCertificate: pki.fulcioRoot },
       tsa: { rootCertificate: pki.tsaRoot },
@@ -333,6 +340,134 @@ describe("wiring to the stack's resources", () => {
         expect(release.values[0]).not.toMatch(/password"?\s*[=:]\s*"[^"]+"/i);
       }
     }
+  });
+});
+
+describe("the CT log's signing key", () => {
+  const values = (region: string, key: "ctlog") => (stackOf(region).workloads[key] as any).chart.values;
+  const east = () => regional("us-east1");
+  const loaderRelease = () => helmReleases("us-east1").find((r) => r.name === "ctlog-key-loader");
+  const loaderObjects = () => JSON.parse(loaderRelease().values[0]).objects as any[];
+  const secretIdOf = (ref: string) => {
+    const m = /^\$\{google_secret_manager_secret\.([^.]+)\.id\}/.exec(ref);
+    expect(m).not.toBeNull();
+    return (east().resource!.google_secret_manager_secret as Record<string, any>)[m![1]].secret_id as string;
+  };
+  const accountIdOf = (ref: string) => {
+    const m = /^\$\{google_service_account\.([^.]+)\.(email|name)\}$/.exec(ref);
+    expect(m).not.toBeNull();
+    return (east().resource!.google_service_account as Record<string, any>)[m![1]].account_id as string;
+  };
+
+  it("createctconfig takes the key from the Secrets the loader writes, so no path generates one", () => {
+    const cc = values("us-east1", "ctlog").createctconfig;
+    // createctconfig generates a key only when --private-secret is empty, and decrypts with "test" without a password Secret.
+    expect(cc.privateSecret).toBe("ctlog-private-key");
+    expect(cc.privateKeyPasswordSecretName).toBe("ctlog-private-key-password");
+    expect(cc.pubkeysecret).toBe("ctlog-public-key");
+    const role = loaderObjects().find((o) => o.kind === "Role");
+    expect(role.rules.find((r: any) => r.resourceNames).resourceNames).toEqual([cc.privateSecret, cc.privateKeyPasswordSecretName]);
+    const script: string = loaderObjects().find((o) => o.kind === "Job").spec.template.spec.containers[0].command[2];
+    // The Secret keys createctconfig reads: "private" (main.go privateKey) and "password" (the chart's secretKeyRef).
+    expect(script).toContain(`apply ${cc.privateSecret} private `);
+    expect(script).toContain(`apply ${cc.privateKeyPasswordSecretName} password `);
+    // Nothing else sets createctconfig's key flags.
+    const release = helmReleases("us-east1").find((r) => r.name === "ctlog");
+    expect(release.set).toBeUndefined();
+    expect(release.set_sensitive).toBeUndefined();
+  });
+
+  it("the loader mounts the CtLog's two secrets through GKE's Secret Manager add-on, as the CT log's account", () => {
+    const objects = loaderObjects();
+    const spc = objects.find((o) => o.kind === "SecretProviderClass");
+    expect(spc.spec.provider).toBe("gke");
+    const mounted = JSON.parse(spc.spec.parameters.secrets) as { resourceName: string; path: string }[];
+    expect(mounted.map((m) => [secretIdOf(m.resourceName), m.resourceName.replace(/^\$\{[^}]+\}/, ""), m.path])).toEqual([
+      ["sigstore-ctlog-us-east1-private-key", "/versions/latest", "private"],
+      ["sigstore-ctlog-us-east1-private-key-passphrase", "/versions/latest", "password"],
+    ]);
+    const ksa = objects.find((o) => o.kind === "ServiceAccount");
+    expect(ksa.metadata).toMatchObject({ name: "ctlog-key-loader", namespace: "ctlog-system" });
+    const gsa = accountIdOf(ksa.metadata.annotations["iam.gke.io/gcp-service-account"]);
+    expect(gsa).toBe("sigstore-ctlog-use1");
+    const pod = objects.find((o) => o.kind === "Job").spec.template.spec;
+    expect(pod.serviceAccountName).toBe("ctlog-key-loader");
+    expect(pod.volumes.find((v: any) => v.csi).csi).toEqual({ driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: spc.metadata.name } });
+    // The KSA may act as the CT log's account: a workloadIdentityUser binding names exactly it.
+    const bindings = Object.values(east().resource!.google_service_account_iam_member as Record<string, any>).filter((b) => String(b.member).endsWith("[ctlog-system/ctlog-key-loader]"));
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].role).toBe("roles/iam.workloadIdentityUser");
+    expect(accountIdOf(bindings[0].service_account_id)).toBe(gsa);
+  });
+
+  it("only the CT log's account reads the key and its password", () => {
+    const grants = Object.values(east().resource!.google_secret_manager_secret_iam_member as Record<string, any>).filter((g) => /ctlog-us-east1-private-key/.test(secretIdOf(g.secret_id)));
+    expect(grants.map((g) => [secretIdOf(g.secret_id), g.role, accountIdOf(g.member.replace(/^serviceAccount:/, ""))]).sort()).toEqual([
+      ["sigstore-ctlog-us-east1-private-key", "roles/secretmanager.secretAccessor", "sigstore-ctlog-use1"],
+      ["sigstore-ctlog-us-east1-private-key-passphrase", "roles/secretmanager.secretAccessor", "sigstore-ctlog-use1"],
+    ]);
+  });
+
+  it("installs the loader (waiting for its Job) before the chart, and publishes the log's NEG only after the served key is checked", () => {
+    const loader = loaderRelease();
+    expect(loader).toMatchObject({ namespace: "ctlog-system", wait: true, wait_for_jobs: true, atomic: true });
+    const loaderId = Object.entries(east().resource!.helm_release as Record<string, any>).find(([, r]) => r.name === "ctlog-key-loader")![0];
+    const chart = helmReleases("us-east1").find((r) => r.name === "ctlog");
+    expect(chart.depends_on).toContain(`helm_release.${loaderId}`);
+    const checks = Object.entries(east().data!.kubernetes_secret_v1 as Record<string, any>);
+    expect(checks).toHaveLength(1);
+    const [checkId, check] = checks[0];
+    expect(check.metadata).toEqual({ name: "ctlog-public-key", namespace: "ctlog-system" });
+    expect(check.depends_on).toEqual([expect.stringMatching(/^helm_release\..*ctlog_chart/)]);
+    // The pinned key, as DER: whatever PEM line breaks the configuration and createctconfig use.
+    const der = createPublicKey(CT_PUBLIC_PEM).export({ type: "spki", format: "der" }).toString("base64");
+    const [postcondition] = check.lifecycle.postcondition;
+    expect(postcondition.condition).toContain(`== "${der}"`);
+    expect(postcondition.condition).toContain("self.data");
+    expect(postcondition.error_message).toContain("ctlog.publicKeys.us-east1");
+    const publication = Object.values(east().resource!.terraform_data as Record<string, any>).find((d) => d.input?.http === stackOf("us-east1").ctlog!.negName);
+    expect(publication.depends_on).toContain(`data.kubernetes_secret_v1.${checkId}`);
+  });
+
+  it("no private key material reaches the synthesized output", () => {
+    expect(rawOutput).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+    expect(rawOutput).not.toContain(CT_PRIVATE_DER_B64.slice(0, 40));
+    // No secret version of the CT log's key is created or read by Terraform.
+    const versions = Object.values(east().resource?.google_secret_manager_secret_version ?? {}) as any[];
+    expect(versions.filter((v) => String(v.secret).includes("ctlog"))).toEqual([]);
+    expect(east().data?.google_secret_manager_secret_version).toBeUndefined();
+    expect(east().data?.google_secret_manager_secret_version_access).toBeUndefined();
+  });
+});
+
+describeWithTerraform("the CT log's public key postcondition, evaluated by Terraform", () => {
+  /** The synthesized condition with `self.data` replaced by the Secret createctconfig would write. */
+  function holds(secretData: Record<string, string> | null): string {
+    const check = Object.values(regional("us-east1").data!.kubernetes_secret_v1 as Record<string, any>)[0];
+    const condition = String(check.lifecycle.postcondition[0].condition).replace(/^\$\{([\s\S]*)\}$/, "$1");
+    const literal = secretData === null ? "null" : `{ ${Object.entries(secretData).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctlog-postcondition-"));
+    try {
+      const run = spawnSync("terraform", ["console"], { cwd: dir, input: `${condition.split("self.data").join(literal)}\n`, encoding: "utf8" });
+      expect(run.status).toBe(0);
+      return run.stdout.trim();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // createctconfig writes the PKIX key as Go's pem.EncodeToMemory does: 64-character lines.
+  const goPem = (der: Buffer) => `-----BEGIN PUBLIC KEY-----\n${der.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
+
+  it("holds for the pinned key, whatever its line breaks", () => {
+    expect(holds({ public: goPem(CT_KEY.publicKey.export({ type: "spki", format: "der" })) })).toBe("true");
+  });
+
+  it("fails for another key, a missing key and a missing Secret", () => {
+    const other = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "der" });
+    expect(holds({ public: goPem(other) })).toBe("false");
+    expect(holds({})).toBe("false");
+    // The provider's data source of a Secret that does not exist has no data.
+    expect(holds(null)).toBe("false");
   });
 });
 

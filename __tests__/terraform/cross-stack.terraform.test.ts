@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { generateKeyPairSync } from "crypto";
 import { parseConfig } from "../../lib/config/load";
+import { ctLogRegions } from "../../lib/shared/log-placement";
 import { exampleConfig, StackJson, synthDeployment } from "../helpers/synth";
 import { describeWithTerraform } from "../helpers/terraform";
 import { issue, selfSigned } from "../trust/pki";
@@ -37,6 +39,9 @@ async function makeServingExampleConfig() {
   }
   c.trust = { ...(c.trust ?? {}), fulcio: { rootCertificate: fulcioRoot.pem }, tsa: { rootCertificate: tsaRoot.pem }, regions };
   c.regional.tsa = { ...(c.regional.tsa ?? {}), encryptedKeysets: Object.fromEntries(c.regions.map((r: any) => [r.region, keyset])) };
+  // Each CT log's public key (its private key would be in Secret Manager): without it the log is not installed.
+  const ctPublicKey = () => generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+  c.ctlog = { ...c.ctlog, publicKeys: Object.fromEntries(ctLogRegions(exampleConfig()).map((region) => [region, ctPublicKey()])) };
   return parseConfig(c);
 }
 

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import { ctLogPrefix } from "../shared/log-placement";
 import { regionCode } from "../shared/names";
@@ -11,6 +12,13 @@ import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-databas
 
 /** Where the CT log chart runs its front end (release with the scaffold's `fullnameOverride: ctlog`). */
 export const CTLOG_KUBERNETES = { namespace: "ctlog-system", serviceAccount: "ctlog" } as const;
+
+/**
+ * The Kubernetes service account of the job that copies the key from Secret
+ * Manager into the Secrets createctconfig reads (`CtLogRelease`). It acts as
+ * the CT log's Google account, the only reader of the key's secrets.
+ */
+export const CTLOG_KEY_LOADER_SERVICE_ACCOUNT = "ctlog-key-loader";
 
 export interface CtLogProps {
   readonly context: RegionalContext;
@@ -47,16 +55,17 @@ export interface CtLogExport {
  *
  * The key: `ct_server` signs SCTs and tree heads with a key it loads itself, a
  * PEM file or DER bytes from its config (or PKCS#11); it has no Cloud KMS
- * signer, so a KMS key cannot hold it. The scaffolding generates the key in a
- * `createctconfig` job and keeps it in a Kubernetes Secret, which lives only
- * in one cluster and is lost with it. Here the key is a Secret Manager secret
- * in the region, created empty: the operator adds the PEM private key out of
- * band (`gcloud secrets versions add <id> --data-file=privkey.pem`), so it
- * never enters Terraform state, and it survives the cluster. Only the CT log's
- * account may read it; the Secret Manager CSI driver mounts it into the
- * `ct_server` pod, with the pod's workload identity, as the PEM file its
- * config's `private_key` names. The secret is protected from destroy: the
- * public key is pinned in TUF, so losing the private key retires the log.
+ * signer, so a KMS key cannot hold it. Left alone, the chart's
+ * `createctconfig` job generates a key and keeps it only in a Kubernetes
+ * Secret, lost with the cluster and unknown to the trust root. Here the key
+ * is two Secret Manager secrets in the region, created empty: the PEM private
+ * key, encrypted with a passphrase, and that passphrase, which the operator adds
+ * out of band (`gcloud secrets versions add`), so neither enters Terraform
+ * state, and both survive the cluster. Only the CT log's account may read
+ * them; `CtLogRelease` copies them, with that account's workload identity,
+ * into the Secrets createctconfig builds ct_server's configuration from. The
+ * secrets are protected from destroy: the public key is pinned in TUF, so
+ * losing the private key retires the log.
  *
  * The front end itself never touches MySQL: its trees live in Trillian, on
  * `database.ctlogInstance` (the newest CT log shard, or the primary), where
@@ -72,7 +81,10 @@ export class CtLog extends Construct {
   readonly negName: string;
   /** The log's prefix (`/<prefix>/ct/v1/...`): the region whose key signs it. */
   readonly prefix: string;
+  /** Secret Manager secret ids (in the project) of the encrypted private key and its passphrase, for the operator's `gcloud secrets versions add`. */
+  readonly keySecretNames: { readonly privateKey: string; readonly passphrase: string };
   private readonly privateKey: SecretManagerSecret;
+  private readonly privateKeyPassphrase: SecretManagerSecret;
   private readonly published: NegPublication;
   private readonly context: RegionalContext;
 
@@ -89,10 +101,24 @@ export class CtLog extends Construct {
       kubernetes: { workloadPool: props.workloadPool, ...CTLOG_KUBERNETES },
     });
 
+    const secretId = context.names.of("ctlog", context.region);
+    this.keySecretNames = { privateKey: `${secretId}-private-key`, passphrase: `${secretId}-private-key-passphrase` };
     this.privateKey = addSigningKeySecret(this, "private-key", {
       context,
-      secretId: `${context.names.of("ctlog", context.region)}-private-key`,
+      secretId: this.keySecretNames.privateKey,
       reader: this.serviceAccount,
+    });
+    // The PEM is encrypted (createctconfig only takes an encrypted one); its passphrase is a secret of its own.
+    this.privateKeyPassphrase = addSigningKeySecret(this, "private-key-passphrase", {
+      context,
+      secretId: this.keySecretNames.passphrase,
+      reader: this.serviceAccount,
+    });
+    // The key loader acts as the log's account too: it reads the two secrets, nothing else.
+    new ServiceAccountIamMember(this, "key-loader-workload-identity", {
+      serviceAccountId: this.serviceAccount.account.name,
+      role: "roles/iam.workloadIdentityUser",
+      member: `serviceAccount:${props.workloadPool}[${CTLOG_KUBERNETES.namespace}/${CTLOG_KEY_LOADER_SERVICE_ACCOUNT}]`,
     });
 
     this.treeInstance = props.database.ctlogInstance;
@@ -129,9 +155,14 @@ export class CtLog extends Construct {
     };
   }
 
-  /** Secret (`projects/<p>/secrets/<id>`) that holds the PEM private key. */
+  /** Secret (`projects/<p>/secrets/<id>`) that holds the passphrase-encrypted PEM private key. */
   get privateKeySecretId(): string {
     return this.privateKey.id;
+  }
+
+  /** Secret (`projects/<p>/secrets/<id>`) that holds the passphrase of the PEM private key (createctconfig's key password). */
+  get privateKeyPassphraseSecretId(): string {
+    return this.privateKeyPassphrase.id;
   }
 
   /** Connection name of the Trillian instance with the CT log's trees, for the Trillian release that serves them. */

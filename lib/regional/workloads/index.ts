@@ -5,6 +5,8 @@ export { ChartRelease, DEFAULT_RELEASE_TIMEOUT_SECONDS, ManifestsRelease, manife
 export type { ChartReleaseProps, KubernetesObject } from "./release";
 export { CtLogRelease, CTLOG_HTTP_PORT, CTLOG_TREE_CONFIG_MAP, ctLogInClusterUrl } from "./ctlog";
 export type { CtLogReleaseProps } from "./ctlog";
+export { CTLOG_KEY_SECRETS, CTLOG_PUBLIC_KEY_SECRET, ctLogKeyLoaderObjects } from "./ctlog-key";
+export type { CtLogKeyLoaderObjectsProps } from "./ctlog-key";
 export { DexRelease } from "./dex";
 export type { DexReleaseProps } from "./dex";
 export { FulcioRelease } from "./fulcio";

@@ -171,18 +171,23 @@ export class RegionalWorkloads extends Construct {
         this.treeIdOutput("rekor", REKOR_TREE_CONFIG_MAP, this.rekor.chart.release, "Rekor v1");
       }
       if (props.ctlog) {
-        if (this.fulcio) {
+        // The log signs only with the key in Secret Manager, whose public half the trust root pins.
+        const publicKeyPem = config.ctlog.publicKeys[region];
+        if (this.fulcio && publicKeyPem) {
           // createctconfig reads Fulcio's roots, so the CT log follows Fulcio.
           this.ctlog = new CtLogRelease(this, "ctlog", {
             ctlog: props.ctlog,
+            publicKeyPem,
             trillianLogServer: ctlogTrillian.logServerName,
             dependsOn: [ctlogTrillian.chart.release, this.fulcio.chart.release],
           });
-          props.ctlog.publishAfter(...waitForNegs("ctlog-negs", [props.ctlog.negName], this.ctlog.chart.release));
+          props.ctlog.publishAfter(...waitForNegs("ctlog-negs", [props.ctlog.negName], this.ctlog.chart.release), this.ctlog.publicKeyCheck);
           this.treeIdOutput("ctlog", CTLOG_TREE_CONFIG_MAP, this.ctlog.chart.release, "the CT log");
         } else {
           props.ctlog.withholdZones();
-          warn(this, `The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
+          warn(this, this.fulcio
+            ? `The CT log is not installed in ${region} yet: it signs only with its key from Secret Manager. Add the passphrase-encrypted private key and its passphrase as versions of the secrets ${props.ctlog.keySecretNames.privateKey} and ${props.ctlog.keySecretNames.passphrase} (docs/trust-root.md), then set ctlog.publicKeys.${region} to its public key. Until then the region publishes no CT log zone.`
+            : `The CT log is not installed in ${region} yet: its configuration job reads the roots of Fulcio, which is not installed.`);
         }
       }
     }

@@ -119,6 +119,8 @@ export class ManifestsRelease extends Construct {
       readonly createNamespace?: boolean;
       /** Seconds Helm waits for the objects (and hook Jobs) before it rolls back. @default 300 */
       readonly timeoutSeconds?: number;
+      /** Whether the release also waits for its Jobs to complete (and fails with them). @default false */
+      readonly waitForJobs?: boolean;
       readonly dependsOn?: ITerraformDependable[];
     },
   ) {
@@ -135,6 +137,7 @@ export class ManifestsRelease extends Construct {
       atomic: true,
       cleanupOnFail: true,
       wait: true,
+      ...(props.waitForJobs ? { waitForJobs: true } : {}),
       timeout,
       maxHistory: 10,
       values: [helmValuesDocument({ objects: props.objects })],

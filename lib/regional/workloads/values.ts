@@ -129,6 +129,12 @@ export interface CtLogValues {
     readonly initContainerImage: { readonly curl: SigstoreImageValues };
     readonly fulcioURL: string;
     readonly logPrefix: string;
+    /** Secret with the log's key (`private`: password-encrypted PEM); set, createctconfig generates none. */
+    readonly privateSecret: string;
+    /** Secret with that key's password (`password`). */
+    readonly privateKeyPasswordSecretName: string;
+    /** Secret createctconfig writes the log's public key to (`public`). */
+    readonly pubkeysecret: string;
   };
   readonly trillian: { readonly namespace: string; readonly logServer: { readonly name: string; readonly portRPC: number } };
 }
