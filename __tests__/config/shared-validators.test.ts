@@ -123,3 +123,23 @@ describe("regions and zones: GkeCluster and regions[]", () => {
     expect(schemaError((c) => (c.regions[0].gke = { minNodesPerZone: 4, maxNodesPerZone: 2 }))).toEqual(["regions[0].gke.minNodesPerZone", `${nodesMessage} for us-east1`]);
   });
 });
+
+// Dex and TilesLog check these with the same functions; their own tests
+// (__tests__/regional/trust-dex.test.ts, tiles-log.test.ts) cover the construct side.
+describe("rules folded into the constructs' modules, applied by the schema", () => {
+  it("names a bad or repeated Dex connector secret at its index", () => {
+    expect(schemaError((c) => (c.regional = { dex: { connectorSecrets: ["github", "GitHub_Secret"] } }))).toEqual([
+      "regional.dex.connectorSecrets[1]",
+      'connector secret "GitHub_Secret" must be 1 to 41 lowercase letters, digits or hyphens, starting with a letter',
+    ]);
+    expect(schemaError((c) => (c.regional = { dex: { connectorSecrets: ["github", "github"] } }))).toEqual(["regional.dex.connectorSecrets[1]", 'connector secret "github" is listed twice']);
+  });
+
+  it("says what a tiles shard name may be", () => {
+    expect(schemaError((c) => (c.tiles = { rekor: { shardName: "-2026" } }))).toEqual([
+      "tiles.rekor.shardName",
+      "must be 1 to 10 lowercase letters, digits or hyphens, not starting or ending with a hyphen",
+    ]);
+    expect(schemaError((c) => (c.tiles = { rekor: { processingUnits: 250 } }))[0]).toBe("tiles.rekor.processingUnits");
+  });
+});

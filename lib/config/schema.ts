@@ -4,6 +4,9 @@ import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/
 import { zonesOf } from "./gcp-locations";
 import { REGION_NAME, REGION_NAME_HINT, regionProblem, zoneCountProblem, zoneProblems } from "../regional/location-validation";
 import { masterCidrProblem, nodeCountProblem } from "../regional/gke-validation";
+import { isValidProcessingUnits, shardNameProblem } from "../regional/tiles-log-validation";
+import { connectorSecretProblems } from "../regional/dex-validation";
+import { isProjectNumber } from "../shared/project-validation";
 import { namePrefixProblem, TilesShard } from "./name-limits";
 import { GCP_NAME } from "../shared/names";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
@@ -79,7 +82,7 @@ const projectNumber = z
     error: (issue) => (issue.input === undefined ? `required: ${PROJECT_NUMBER_HINT}` : `must be ${PROJECT_NUMBER_HINT}`),
   })
   .transform(String)
-  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
+  .pipe(z.string().refine(isProjectNumber, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
 
 const dnsDomain = z.string().superRefine((domain, ctx) => {
   if (!domain.endsWith(".")) {
@@ -264,7 +267,7 @@ const regionalSchema = strict({
   }).prefault({}),
   dex: strict({
     /** Secret Manager secrets the Dex chart reads (OIDC connector client secrets), created empty. */
-    connectorSecrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default(["github-client-secret", "google-client-secret"]),
+    connectorSecrets: z.array(z.string()).superRefine(problemsWith(connectorSecretProblems)).default(["github-client-secret", "google-client-secret"]),
     /** Upstream identity providers; each names its client secret among connectorSecrets (the value never enters configuration or state). */
     connectors: z.array(dexConnectorSchema).default([]),
   }).prefault({}).superRefine((dex, ctx) => {
@@ -585,7 +588,7 @@ const servicesSchema = strict(
 function tilesLogSchema(kind: "rekor" | "ctlog") {
   return strict({
     /** Shard name, part of every resource name (a new shard is a new log). @default "1" */
-    shardName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/, { error: "must be 1 to 10 lowercase letters, digits or hyphens" }).default("1"),
+    shardName: z.string().superRefine(checkWith(shardNameProblem)).default("1"),
     /** Host label of the log under dns.domain. @default "<kind>-<shardName>" */
     subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).optional(),
     /** Region that runs the log's single sequencer. @default primaryRegion */
@@ -599,7 +602,7 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
     /** Public key (PEM) of each region's shard, for the trusted root; the private key stays out of Terraform. */
     publicKeys: z.record(z.string().regex(REGION, { error: REGION_NAME_HINT }), publicKeyPem).default({}),
     /** Spanner capacity: 100 to 900 in steps of 100, or a multiple of 1000. @default 100 */
-    processingUnits: z.number().int().refine((n) => (n >= 100 && n <= 900 && n % 100 === 0) || (n >= 1000 && n % 1000 === 0), {
+    processingUnits: z.number().refine(isValidProcessingUnits, {
       error: "Spanner takes 100 to 900 processing units in steps of 100, or a multiple of 1000",
     }).default(100),
     /** Capacity per endpoint of the write path, requests per second. @default 100 */
