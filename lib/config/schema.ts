@@ -928,10 +928,15 @@ function spkiFingerprint(pem: string): string | undefined {
   }
 }
 
+type SigstoreConfigInputShape = z.input<typeof sigstoreConfigSchema>;
+type SigstoreConfigShape = z.output<typeof sigstoreConfigSchema>;
+// Interfaces rather than aliases of the zod types, so that signatures (editor
+// hovers, the API reference in docs/api) name them instead of spelling out
+// every field; the fields are exactly the schema's.
 /** Configuration as written in a file: optional fields may be omitted. */
-export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
+export interface SigstoreConfigInput extends SigstoreConfigInputShape {}
 /** Configuration after validation, with every default filled in. */
-export type SigstoreConfig = z.output<typeof sigstoreConfigSchema>;
+export interface SigstoreConfig extends SigstoreConfigShape {}
 export type RegionConfig = SigstoreConfig["regions"][number];
 export type CloudArmorConfig = z.output<typeof cloudArmorSchema>;
 export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];
