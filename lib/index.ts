@@ -194,3 +194,15 @@ export type { RecordGuardProps } from "./shared/record-guard";
 
 // ---- Synthesis --------------------------------------------------------------
 export { enableFastSynthesis, isFastSynthesisEnabled } from "./shared/fast-synthesis";
+
+// ---- Types the props and attributes above refer to -------------------------
+export type { ServiceConfigInput } from "./config/schema";
+export type { AdditionalLocations } from "./regional/location-validation";
+export type { ServiceBackendKind, ServiceFeatureFlag, ServicePlacement } from "./shared/services";
+export type { ExistingCertificate } from "./global/managed-certificate";
+export type { NegGroup } from "./global/neg-backends";
+export type { RegionalFrontendProps } from "./regional/service-endpoint";
+export type { CtLogExport } from "./regional/ctlog";
+export type { PendingTrustValue, InstanceUrlsOutput } from "./global/trust-outputs";
+export type { CommandIo } from "./cli/trust";
+export type { DexConnectorEntry, ServiceAccountValues } from "./regional/workloads/values";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { manifestsChartDir } from "../../lib/regional/workloads/release";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../helpers/synth";
 
@@ -42,6 +42,29 @@ describe("the release workflow", () => {
     // Every step output referenced exists.
     const ids = new Set(steps.map((s) => s.id).filter(Boolean));
     for (const m of text.matchAll(/steps\.([\w-]+)\.outputs/g)) expect([m[1], ids.has(m[1])]).toEqual([m[1], true]);
+  });
+
+  it("pins every action by full commit SHA, with the release it is in a comment", () => {
+    // Comments are not in the parsed document: read the lines, and check that they are all the steps' `uses`.
+    const lines = text.split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
+    expect(lines.length).toBe(steps.filter((s) => s.uses).length);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.trim()).toMatch(/^(-\s+)?uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    for (const step of steps.filter((s) => s.uses)) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  it("stops before building when package.json's repository.url is not the repository it runs in", () => {
+    const guard = steps.find((s) => /repository\.url/.test(s.run ?? ""))!;
+    expect(index((s) => s === guard)).toBeLessThan(index((s) => /npm ci\b/.test(s.run ?? "")));
+    const here = pkg.repository.url.replace(/^git\+https:\/\/github\.com\//, "").replace(/\.git$/, "");
+    const runGuard = (repository: string) =>
+      spawnSync("bash", ["-c", guard.run!], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: repository }, encoding: "utf8" });
+    expect(runGuard(here).status).toBe(0);
+    const moved = runGuard("someone-else/fork");
+    expect(moved.status).toBe(1);
+    expect(moved.stderr).toContain(`package.json repository.url names https://github.com/${here}, but this workflow runs in https://github.com/someone-else/fork; set it to "git+https://github.com/someone-else/fork.git"`);
+    // npm compares case-sensitively.
+    expect(runGuard(here.toUpperCase()).status).toBe(1);
   });
 
   it("requests no permission by default and only what publishing with provenance needs", () => {
@@ -132,7 +155,9 @@ describe("the npm package", () => {
     expect(pkg.bin).toEqual({ "sigstore-cdktf": "bin/sigstore-cdktf" });
     expect(pkg.scripts.prepack).toMatch(/npm run build/);
     expect(pkg.engines.node).toMatch(/^>=20/);
-    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\//);
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+    // The one place the repository is named: npm derives homepage and bugs from it.
+    expect([pkg.homepage, pkg.bugs]).toEqual([undefined, undefined]);
     // The construct libraries are peers (one copy of constructs in the consumer's tree), also dev dependencies here.
     for (const peer of ["cdktf", "constructs", "@cdktf/provider-google", "@cdktf/provider-kubernetes", "@cdktf/provider-helm"]) {
       expect([peer, pkg.peerDependencies[peer]]).toEqual([peer, expect.stringMatching(/^\^/)]);

@@ -1,12 +1,38 @@
 import { createPublicKey } from "crypto";
 import { z } from "zod";
 import { PUBLIC_SERVICE_IDS, PUBLIC_SERVICES, PublicServiceId } from "../shared/services";
-import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "./gcp-locations";
+import { zonesOf } from "./gcp-locations";
+import { REGION_NAME, REGION_NAME_HINT, regionProblem, zoneCountProblem, zoneProblems } from "../regional/location-validation";
+import { masterCidrProblem, nodeCountProblem } from "../regional/gke-validation";
+import { isValidProcessingUnits, shardNameProblem } from "../regional/tiles-log-validation";
+import { connectorSecretProblems } from "../regional/dex-validation";
+import { isProjectNumber } from "../shared/project-validation";
 import { namePrefixProblem, TilesShard } from "./name-limits";
 import { GCP_NAME } from "../shared/names";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
 import { regionCode } from "../shared/names";
 import { publicKeyPem, trustSchema, validateTrust } from "./trust-schema";
+import { addProblems, checkWith, problemsWith } from "./refine";
+import {
+  banDurationProblem,
+  CLOUD_ARMOR_DEFAULT_ACTIONS,
+  CLOUD_ARMOR_DENY_ACTIONS,
+  CLOUD_ARMOR_ENFORCE_ON_KEYS,
+  CLOUD_ARMOR_RATE_LIMIT_INTERVALS,
+  CLOUD_ARMOR_REDIRECT_TYPES,
+  CLOUD_ARMOR_RULE_ACTIONS,
+  cloudArmorPriorityClashes,
+  cloudArmorPriorityProblem,
+  cloudArmorRuleRelationProblems,
+  descriptionProblem,
+  expressionProblem,
+  matchProblem,
+  rateLimitIntervalProblem,
+  redirectTargetProblem,
+  requestCountProblem,
+  srcIpRangeCountProblem,
+  srcIpRangeProblem,
+} from "../global/cloud-armor-validation";
 
 // One schema for the whole deployment. Every object is strict so that a typo
 // ("maxRps" for "maxRatePerEndpoint") is an error rather than a silent default.
@@ -56,7 +82,7 @@ const projectNumber = z
     error: (issue) => (issue.input === undefined ? `required: ${PROJECT_NUMBER_HINT}` : `must be ${PROJECT_NUMBER_HINT}`),
   })
   .transform(String)
-  .pipe(z.string().regex(/^[1-9][0-9]{5,19}$/, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
+  .pipe(z.string().refine(isProjectNumber, { error: `must be ${PROJECT_NUMBER_HINT}, digits only` }));
 
 const dnsDomain = z.string().superRefine((domain, ctx) => {
   if (!domain.endsWith(".")) {
@@ -74,8 +100,8 @@ const dnsDomain = z.string().superRefine((domain, ctx) => {
   }
 });
 
-const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
-const ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
+/** A region name's shape; whether the region exists is checked with the other regions (regionProblem). */
+const REGION = REGION_NAME;
 
 const IPV4_CIDR_WITH_MASK = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = z.string().regex(IPV4_CIDR_WITH_MASK, { error: 'must be an IPv4 CIDR range such as "10.0.0.0/20"' });
@@ -92,7 +118,7 @@ const networkShape = {
   /** Secondary range for Kubernetes services. */
   servicesCidr: cidr.default("10.32.0.0/20"),
   /** /28 range of the GKE control plane's private endpoint. */
-  masterCidr: cidr.refine((c) => c.endsWith("/28"), { error: "the GKE control plane range must be a /28" }).default("172.16.0.0/28"),
+  masterCidr: cidr.superRefine(checkWith(masterCidrProblem)).default("172.16.0.0/28"),
   /** Static egress addresses of Cloud NAT (stable for allow-lists). */
   natAddresses: z.number().int().min(1).max(16).default(2),
 };
@@ -241,7 +267,7 @@ const regionalSchema = strict({
   }).prefault({}),
   dex: strict({
     /** Secret Manager secrets the Dex chart reads (OIDC connector client secrets), created empty. */
-    connectorSecrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,40}$/)).default(["github-client-secret", "google-client-secret"]),
+    connectorSecrets: z.array(z.string()).superRefine(problemsWith(connectorSecretProblems)).default(["github-client-secret", "google-client-secret"]),
     /** Upstream identity providers; each names its client secret among connectorSecrets (the value never enters configuration or state). */
     connectors: z.array(dexConnectorSchema).default([]),
   }).prefault({}).superRefine((dex, ctx) => {
@@ -344,14 +370,14 @@ const projectSettingsShape = {
 
 const regionSchema = strict({
   /** GCP region, e.g. "us-east1". */
-  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  region: z.string().regex(REGION, { error: REGION_NAME_HINT }),
   /** Name of the GKE cluster in this region. */
   clusterName: z
     .string()
     .max(40, { error: "GKE cluster names are at most 40 characters" })
     .regex(RFC1035, { error: "must be lowercase letters, digits and hyphens, starting with a letter" }),
   /** Zones of the region that carry nodes, and therefore NEGs. */
-  zones: z.array(z.string()).min(1, { error: 'list at least one zone of the region, e.g. ["us-east1-b"]' }),
+  zones: z.array(z.string()).superRefine(checkWith(zoneCountProblem)),
   /** Overrides of `regional.network` for this region. */
   network: optionalShape(networkShape).optional(),
   /** Overrides of `regional.gke` for this region. */
@@ -360,128 +386,59 @@ const regionSchema = strict({
   database: optionalShape(databaseShape).optional(),
 });
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
-
-const srcIpRange = z.string().refine((r) => r === "*" || IPV4_CIDR.test(r) || IPV6_CIDR.test(r), {
-  error: (issue) => `"${String(issue.input)}" is not an IP address or CIDR range (use e.g. "203.0.113.0/24", "2001:db8::/32" or "*")`,
-});
-
-const DENY_ACTIONS = ["deny(403)", "deny(404)", "deny(429)", "deny(502)"] as const;
-const RULE_ACTIONS = ["allow", ...DENY_ACTIONS, "throttle", "rate_based_ban", "redirect"] as const;
-const RATE_LIMIT_ACTIONS = new Set(["throttle", "rate_based_ban"]);
-// Cloud Armor accepts only these intervals for rate_limit_threshold.interval_sec.
-const RATE_LIMIT_INTERVALS = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600] as const;
-const ENFORCE_ON_KEYS = [
-  "ALL", "IP", "HTTP_HEADER", "XFF_IP", "HTTP_COOKIE", "HTTP_PATH", "SNI", "REGION_CODE", "TLS_JA3_FINGERPRINT", "USER_IP",
-] as const;
-
-/** Highest priority a configured rule may use; 2147483647 is the default rule's. */
-export const CLOUD_ARMOR_MAX_RULE_PRIORITY = 2147483646;
+// Cloud Armor's rules live with CloudArmorPolicy (lib/global/cloud-armor-validation.ts);
+// the schema applies them field by field, so each problem names its field.
+export { CLOUD_ARMOR_MAX_RULE_PRIORITY } from "../global/cloud-armor-validation";
 
 const threshold = strict({
-  count: z.number().int().positive({ error: "must be a positive whole number of requests" }),
-  intervalSec: z.union(RATE_LIMIT_INTERVALS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
-    error: `must be one of ${RATE_LIMIT_INTERVALS.join(", ")} seconds`,
-  }),
+  count: z.number().superRefine(checkWith(requestCountProblem)),
+  intervalSec: z.number({ error: `must be one of ${CLOUD_ARMOR_RATE_LIMIT_INTERVALS.join(", ")} seconds` }).superRefine(checkWith(rateLimitIntervalProblem)),
 });
 
 const rateLimitSchema = strict({
   /** Requests allowed per interval; the threshold. */
-  count: z.number().int().positive({ error: "must be a positive whole number of requests" }).optional(),
+  count: threshold.shape.count.optional(),
   /** Interval the count applies to. */
   intervalSec: threshold.shape.intervalSec.optional(),
   /** What identifies a client for counting. @default "IP" */
-  enforceOnKey: z.enum(ENFORCE_ON_KEYS).default("IP"),
+  enforceOnKey: z.enum(CLOUD_ARMOR_ENFORCE_ON_KEYS).default("IP"),
   /** Header or cookie name, for HTTP_HEADER and HTTP_COOKIE keys. */
   enforceOnKeyName: z.string().min(1).optional(),
   /** Response once the threshold is exceeded. @default "deny(429)" */
-  exceedAction: z.enum(DENY_ACTIONS).default("deny(429)"),
+  exceedAction: z.enum(CLOUD_ARMOR_DENY_ACTIONS).default("deny(429)"),
   /** For rate_based_ban: how long a client stays banned. */
-  banDurationSec: z.number().int().positive().optional(),
+  banDurationSec: z.number().superRefine(checkWith(banDurationProblem)).optional(),
   /** For rate_based_ban: a separate threshold that triggers the ban. */
   banThreshold: threshold.optional(),
 });
 
 const cloudArmorRuleSchema = strict({
   /** 0 (evaluated first) to 2147483646. Unique within a policy. */
-  priority: z
-    .number()
-    .int({ error: "must be a whole number" })
-    .min(0, { error: `must be between 0 and ${CLOUD_ARMOR_MAX_RULE_PRIORITY} (2147483647 is the default rule's)` })
-    .max(CLOUD_ARMOR_MAX_RULE_PRIORITY, { error: `must be between 0 and ${CLOUD_ARMOR_MAX_RULE_PRIORITY} (2147483647 is the default rule's)` }),
-  description: z.string().max(64).optional(),
-  action: z.enum(RULE_ACTIONS, { error: `must be one of ${RULE_ACTIONS.join(", ")}` }),
+  priority: z.number().superRefine(checkWith(cloudArmorPriorityProblem)),
+  description: z.string().superRefine(checkWith(descriptionProblem)).optional(),
+  action: z.enum(CLOUD_ARMOR_RULE_ACTIONS, { error: `must be one of ${CLOUD_ARMOR_RULE_ACTIONS.join(", ")}` }),
   /** Log matches without enforcing. @default false */
   preview: z.boolean().default(false),
   /** Exactly one of `srcIpRanges` (at most 10 per rule) or `expression` (CEL). */
   match: strict({
-    srcIpRanges: z.array(srcIpRange).min(1).max(10, { error: "Cloud Armor allows at most 10 ranges per rule; split the list over several rules" }).optional(),
-    expression: z.string().min(1, { error: "must be a non-empty CEL expression" }).optional(),
-  }).superRefine((m, ctx) => {
-    if ((m.srcIpRanges === undefined) === (m.expression === undefined)) {
-      ctx.addIssue({ code: "custom", message: "set exactly one of srcIpRanges (IP allow/deny) or expression (CEL)" });
-    }
-  }),
+    srcIpRanges: z.array(z.string().superRefine(checkWith(srcIpRangeProblem))).superRefine(checkWith(srcIpRangeCountProblem)).optional(),
+    expression: z.string().superRefine(checkWith(expressionProblem)).optional(),
+  }).superRefine(checkWith(matchProblem)),
   rateLimit: rateLimitSchema.optional(),
   redirect: strict({
-    type: z.enum(["EXTERNAL_302", "GOOGLE_RECAPTCHA"]).default("EXTERNAL_302"),
+    type: z.enum(CLOUD_ARMOR_REDIRECT_TYPES).default("EXTERNAL_302"),
     /** Required for EXTERNAL_302. */
-    target: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    target: z.string().superRefine(checkWith(redirectTargetProblem)).optional(),
   }).optional(),
-}).superRefine((rule, ctx) => {
-  const needsRateLimit = RATE_LIMIT_ACTIONS.has(rule.action);
-  if (needsRateLimit) {
-    const missing = (["count", "intervalSec"] as const).filter((k) => rule.rateLimit?.[k] === undefined);
-    if (missing.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["rateLimit"],
-        message: `action "${rule.action}" needs its threshold: set rateLimit.${missing.join(" and rateLimit.")}, e.g. rateLimit: { count: 600, intervalSec: 60 }`,
-      });
-    }
-    if (rule.action === "rate_based_ban" && rule.rateLimit?.banDurationSec === undefined) {
-      ctx.addIssue({ code: "custom", path: ["rateLimit", "banDurationSec"], message: 'action "rate_based_ban" needs rateLimit.banDurationSec' });
-    }
-  } else if (rule.rateLimit !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["rateLimit"], message: `rateLimit only applies to actions "throttle" and "rate_based_ban", not "${rule.action}"` });
-  }
-  const key = rule.rateLimit?.enforceOnKey;
-  if ((key === "HTTP_HEADER" || key === "HTTP_COOKIE") && !rule.rateLimit?.enforceOnKeyName) {
-    ctx.addIssue({ code: "custom", path: ["rateLimit", "enforceOnKeyName"], message: `enforceOnKey "${key}" needs enforceOnKeyName (the header or cookie to count by)` });
-  }
-  if (rule.action === "redirect") {
-    if (!rule.redirect) {
-      ctx.addIssue({ code: "custom", path: ["redirect"], message: 'action "redirect" needs redirect: { type, target }' });
-    } else if (rule.redirect.type === "EXTERNAL_302" && !rule.redirect.target) {
-      ctx.addIssue({ code: "custom", path: ["redirect", "target"], message: "an EXTERNAL_302 redirect needs a target URL" });
-    }
-  } else if (rule.redirect !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["redirect"], message: `redirect only applies to action "redirect", not "${rule.action}"` });
-  }
-});
+}).superRefine(problemsWith(cloudArmorRuleRelationProblems));
 
 const cloudArmorSchema = strict({
   /** Action of the lowest-priority rule that matches everything. @default "allow" */
-  defaultAction: z.enum(["allow", ...DENY_ACTIONS]).default("allow"),
+  defaultAction: z.enum(CLOUD_ARMOR_DEFAULT_ACTIONS).default("allow"),
   /** Layer 7 DDoS adaptive protection. @default true */
   adaptiveProtection: z.boolean().default(true),
   rules: z.array(cloudArmorRuleSchema).default([]),
-}).superRefine((armor, ctx) => {
-  const seen = new Map<number, number>();
-  armor.rules.forEach((rule, i) => {
-    const first = seen.get(rule.priority);
-    if (first !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["rules", i, "priority"],
-        message: `priority ${rule.priority} is already used by rules[${first}]; priorities must be unique within a policy`,
-      });
-    } else {
-      seen.set(rule.priority, i);
-    }
-  });
-});
+}).superRefine((armor, ctx) => addProblems(ctx, cloudArmorPriorityClashes(armor.rules)));
 
 function dnsOwnershipSchema(defaultOwner: "regional" | "global") {
   return strict({
@@ -520,7 +477,7 @@ const timestamp = z.string().regex(RFC3339, { error: 'must be an RFC 3339 time s
 /** A frozen log (docs/migration-runbook.md, R1): public data only. */
 const frozenLogSchema = strict({
   /** Region where the log ran. */
-  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }),
+  region: z.string().regex(REGION, { error: REGION_NAME_HINT }),
   /** URL the log was served at (for monitors and auditors). */
   baseUrl: z.string().regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an https URL such as "https://rekor-europe-west1.example.com"' }),
   /** SubjectPublicKeyInfo PEM of the log's signing key (`gcloud kms keys versions get-public-key`). */
@@ -597,9 +554,9 @@ function serviceSchema(id: PublicServiceId): z.ZodType<ServiceConfig, ServiceCon
         error: (issue) =>
           Array.isArray(issue.input)
             ? `${spec.title} runs in exactly one region (two would be two diverging copies of one log): give one region, e.g. "${String(issue.input[0])}"`
-            : 'must be a GCP region such as "us-east1"',
+            : REGION_NAME_HINT,
       })
-      .regex(REGION, { error: 'must be a GCP region such as "us-east1"' })
+      .regex(REGION, { error: REGION_NAME_HINT })
       .optional();
   }
   if (spec.placement === "one-region") {
@@ -631,21 +588,21 @@ const servicesSchema = strict(
 function tilesLogSchema(kind: "rekor" | "ctlog") {
   return strict({
     /** Shard name, part of every resource name (a new shard is a new log). @default "1" */
-    shardName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/, { error: "must be 1 to 10 lowercase letters, digits or hyphens" }).default("1"),
+    shardName: z.string().superRefine(checkWith(shardNameProblem)).default("1"),
     /** Host label of the log under dns.domain. @default "<kind>-<shardName>" */
     subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).optional(),
     /** Region that runs the log's single sequencer. @default primaryRegion */
-    region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+    region: z.string().regex(REGION, { error: REGION_NAME_HINT }).optional(),
     /**
      * Several regions that each run a shard of their own (own sequencer, key
      * and host `<subdomain>-<region code>`), with `subdomain` as the one write
      * host over all of them. Excludes `region`. @default [region]
      */
-    regions: z.array(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' })).min(1).optional(),
+    regions: z.array(z.string().regex(REGION, { error: REGION_NAME_HINT })).min(1).optional(),
     /** Public key (PEM) of each region's shard, for the trusted root; the private key stays out of Terraform. */
-    publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
+    publicKeys: z.record(z.string().regex(REGION, { error: REGION_NAME_HINT }), publicKeyPem).default({}),
     /** Spanner capacity: 100 to 900 in steps of 100, or a multiple of 1000. @default 100 */
-    processingUnits: z.number().int().refine((n) => (n >= 100 && n <= 900 && n % 100 === 0) || (n >= 1000 && n % 1000 === 0), {
+    processingUnits: z.number().refine(isValidProcessingUnits, {
       error: "Spanner takes 100 to 900 processing units in steps of 100, or a multiple of 1000",
     }).default(100),
     /** Capacity per endpoint of the write path, requests per second. @default 100 */
@@ -656,7 +613,7 @@ function tilesLogSchema(kind: "rekor" | "ctlog") {
      * shard's key-encryption key (Tink JSON), by shard region (like
      * publicKeys). Until a region's is set, its shard's release is not installed.
      */
-    encryptedKeysets: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), encryptedTinkKeyset).default({}),
+    encryptedKeysets: z.record(z.string().regex(REGION, { error: REGION_NAME_HINT }), encryptedTinkKeyset).default({}),
   }).transform((log) => ({ ...log, subdomain: log.subdomain ?? `${kind}-${log.shardName}` }));
 }
 
@@ -675,11 +632,11 @@ const ctlogSchema = strict({
    */
   placement: z.enum(["shared", "perRegion"], { error: 'must be "shared" or "perRegion"' }).default("shared"),
   /** Region of the shared log. @default primaryRegion */
-  region: z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }).optional(),
+  region: z.string().regex(REGION, { error: REGION_NAME_HINT }).optional(),
   /** Host label of the CT logs' public host; each log is served under `/<region>`. @default "ctfe" */
   subdomain: z.string().regex(RFC1035, { error: "must be a single lowercase DNS label" }).default("ctfe"),
   /** Public key (PEM) of each region's CT log, for the trusted root; the private key stays in Secret Manager. */
-  publicKeys: z.record(z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' }), publicKeyPem).default({}),
+  publicKeys: z.record(z.string().regex(REGION, { error: REGION_NAME_HINT }), publicKeyPem).default({}),
   /** Capacity per ct_server pod behind the public host, requests per second. @default 100 */
   maxRatePerEndpoint: z.number().positive().default(100),
   cloudArmor: cloudArmorSchema.prefault({}),
@@ -776,49 +733,20 @@ export const sigstoreConfigSchema = strict({
     } else {
       firstIndexOfRegion.set(r.region, i);
     }
-    const known = zonesOf(r.region, config.additionalLocations);
-    if (!known) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["regions", i, "region"],
-        message:
-          `"${r.region}" is not a Google Cloud region (list of ${GCP_LOCATIONS_DATE}); did you mean ${similarRegions(r.region, config.additionalLocations).map((x) => `"${x}"`).join(", ")}? ` +
-          `A region newer than the list goes under additionalLocations with its zone letters`,
-      });
+    const unknown = regionProblem(r.region, config.additionalLocations);
+    if (unknown) ctx.addIssue({ code: "custom", path: ["regions", i, "region"], message: unknown });
+    // An empty list is reported by the zones field itself.
+    for (const p of zoneProblems(r.region, r.zones, config.additionalLocations).filter((p) => p.path.length > 0)) {
+      ctx.addIssue({ code: "custom", path: ["regions", i, "zones", ...p.path], message: p.message });
     }
-    const seenZones = new Set<string>();
-    r.zones.forEach((zone, j) => {
-      const m = ZONE.exec(zone);
-      if (known && m && m[1] === r.region && !known.includes(zone)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["regions", i, "zones", j],
-          message: `region "${r.region}" has no zone "${zone}"; its zones are ${known.join(", ")}`,
-        });
-      } else if (!m || m[1] !== r.region) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["regions", i, "zones", j],
-          message: `zone "${zone}" is not in region "${r.region}"; use zones named "${r.region}-<letter>", e.g. "${r.region}-b"`,
-        });
-      } else if (seenZones.has(zone)) {
-        ctx.addIssue({ code: "custom", path: ["regions", i, "zones", j], message: `zone "${zone}" is listed twice` });
-      }
-      seenZones.add(zone);
-    });
   });
   config.regions.forEach((r, i) => {
     const { network, gke } = resolveRegionalSettings(config.regional, r);
     // Say where the conflicting value comes from: the region's override or the shared default.
     const where = (section: "network" | "gke", key: string) =>
       (r[section] as Record<string, unknown> | undefined)?.[key] !== undefined ? ["regions", i, section, key] : ["regional", section, key];
-    if (gke.minNodesPerZone > gke.maxNodesPerZone) {
-      ctx.addIssue({
-        code: "custom",
-        path: where("gke", "minNodesPerZone"),
-        message: `minNodesPerZone (${gke.minNodesPerZone}) is above maxNodesPerZone (${gke.maxNodesPerZone}) for ${r.region}`,
-      });
-    }
+    const nodes = nodeCountProblem(gke.minNodesPerZone, gke.maxNodesPerZone);
+    if (nodes) ctx.addIssue({ code: "custom", path: where("gke", "minNodesPerZone"), message: `${nodes} for ${r.region}` });
     const ranges = ["subnetCidr", "podsCidr", "servicesCidr", "masterCidr"] as const;
     ranges.forEach((a, ai) =>
       ranges.slice(ai + 1).forEach((b) => {
@@ -1000,10 +928,15 @@ function spkiFingerprint(pem: string): string | undefined {
   }
 }
 
+type SigstoreConfigInputShape = z.input<typeof sigstoreConfigSchema>;
+type SigstoreConfigShape = z.output<typeof sigstoreConfigSchema>;
+// Interfaces rather than aliases of the zod types, so that signatures (editor
+// hovers, the API reference in docs/api) name them instead of spelling out
+// every field; the fields are exactly the schema's.
 /** Configuration as written in a file: optional fields may be omitted. */
-export type SigstoreConfigInput = z.input<typeof sigstoreConfigSchema>;
+export interface SigstoreConfigInput extends SigstoreConfigInputShape {}
 /** Configuration after validation, with every default filled in. */
-export type SigstoreConfig = z.output<typeof sigstoreConfigSchema>;
+export interface SigstoreConfig extends SigstoreConfigShape {}
 export type RegionConfig = SigstoreConfig["regions"][number];
 export type CloudArmorConfig = z.output<typeof cloudArmorSchema>;
 export type CloudArmorRuleConfig = CloudArmorConfig["rules"][number];

@@ -1,13 +1,13 @@
 import { createPublicKey, X509Certificate } from "crypto";
 import { z } from "zod";
+import { REGION_NAME, REGION_NAME_HINT } from "../regional/location-validation";
 
 // The public half of the trust root that operators hold offline: root
 // certificates, certificate chains signed in a ceremony, and the public keys
 // of log keys that never enter Terraform (CT log and tiles log keys). All of
 // it is public data; a private key anywhere in it is an error.
 
-const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
-const regionKey = z.string().regex(REGION, { error: 'must be a GCP region such as "us-east1"' });
+const regionKey = z.string().regex(REGION_NAME, { error: REGION_NAME_HINT });
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** OID of the timestamping extended key usage (RFC 3161 requires it, critical, on a TSA's certificate). */

@@ -4,13 +4,15 @@ import {
   ComputeSecurityPolicyRule,
 } from "@cdktf/provider-google/lib/compute-security-policy";
 import type { CloudArmorConfig, CloudArmorRuleConfig } from "../config/schema";
+import { throwIfProblems } from "../shared/problems";
+import { cloudArmorProblems, DEFAULT_RULE_PRIORITY } from "./cloud-armor-validation";
 
-/** Priority of the rule that matches what no configured rule did. */
-export const DEFAULT_RULE_PRIORITY = 2147483647;
+export { DEFAULT_RULE_PRIORITY } from "./cloud-armor-validation";
 
 export interface CloudArmorPolicyProps {
   readonly name: string;
   readonly description: string;
+  /** Default action, adaptive protection and rules; checked as the configuration schema checks services.*.cloudArmor. */
   readonly config: CloudArmorConfig;
   /**
    * An edge policy, for backend buckets (served from the CDN edge). Edge
@@ -36,6 +38,7 @@ export class CloudArmorPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudArmorPolicyProps) {
     super(scope, id);
+    throwIfProblems(this, "config", cloudArmorProblems(props.config));
     const configured = props.edge ? props.config.rules.filter(isEdgeCapable) : props.config.rules;
     const rules = [...configured].sort((a, b) => a.priority - b.priority).map(toRule);
     rules.push({

@@ -9,6 +9,7 @@ import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import type { ResourceNames } from "../shared/names";
 import { preventDestroy } from "../shared/protection";
 import { cdnFillMember } from "./bucket-frontend";
+import { isProjectNumber } from "../shared/project-validation";
 
 /**
  * Kubernetes identities of the TUF jobs (in the primary region's cluster):
@@ -72,7 +73,7 @@ export class TufRepository extends Construct {
     if (protectionLevel !== "HSM" && protectionLevel !== "SOFTWARE") {
       throw new Error(`TufRepository protectionLevel must be "HSM" or "SOFTWARE", got "${String(protectionLevel)}" (${this.node.path})`);
     }
-    if (!/^[1-9][0-9]{5,19}$/.test(props.projectNumber)) throw new Error(`TufRepository projectNumber must be the numeric project number, got "${props.projectNumber}" (${this.node.path})`);
+    if (!isProjectNumber(props.projectNumber)) throw new Error(`TufRepository projectNumber must be the numeric project number, got "${props.projectNumber}" (${this.node.path})`);
     const viewers = props.viewers ?? [];
     const seen = new Set<string>(["signer"]);
     for (const viewer of viewers) {

@@ -3,6 +3,7 @@ import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import type { RegionalContext } from "./context";
+import { connectorSecretProblems } from "./dex-validation";
 
 /**
  * Where Dex runs: the Dex chart installs into the release namespace and names
@@ -24,8 +25,6 @@ export interface DexProps {
   readonly connectorSecrets: readonly string[];
 }
 
-const CONNECTOR_SECRET_NAME = /^[a-z][a-z0-9-]{0,40}$/;
-
 /**
  * Dex's identity and connector secrets in one region: a service account bound
  * to Dex's Kubernetes service account, and one Secret Manager secret per
@@ -40,12 +39,8 @@ export class Dex extends Construct {
     super(scope, id);
     const { context } = props;
     if (!props.workloadPool) throw new Error(`Dex needs the cluster's workloadPool (${this.node.path})`);
-    props.connectorSecrets.forEach((name, index) => {
-      if (!CONNECTOR_SECRET_NAME.test(name)) {
-        throw new Error(`Dex connector secret "${name}" must be 1 to 41 lowercase letters, digits or hyphens, starting with a letter (${this.node.path})`);
-      }
-      if (props.connectorSecrets.indexOf(name) !== index) throw new Error(`Dex connector secret "${name}" is listed twice (${this.node.path})`);
-    });
+    const [badSecret] = connectorSecretProblems(props.connectorSecrets);
+    if (badSecret) throw new Error(`Dex ${badSecret.message} (${this.node.path})`);
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
       project: context.project,

@@ -9,6 +9,9 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { GkeSettings } from "../config/schema";
 import { grantIdOf, grantProjectRole, Grantee, principal } from "../shared/iam";
 import type { RegionalContext } from "./context";
+import { throwIfProblems } from "../shared/problems";
+import { AdditionalLocations, regionProblem, zoneProblems } from "./location-validation";
+import { masterCidrProblem, nodeCountProblem } from "./gke-validation";
 
 /** What nodes need and nothing more: write logs and metrics, read metric descriptors. */
 export const NODE_ROLES = [
@@ -35,6 +38,12 @@ export interface GkeClusterProps {
   readonly servicesRangeName: string;
   /** Network tag the node firewall rules target (`RegionalNetwork.nodeTag`). */
   readonly nodeTag: string;
+  /**
+   * Regions newer than the library's list of Google Cloud locations, with
+   * their zone letters; the context's region and zones are checked against
+   * the list and these. @default {}
+   */
+  readonly additionalLocations?: AdditionalLocations;
 }
 
 /**
@@ -62,11 +71,16 @@ export class GkeCluster extends Construct {
     super(scope, id);
     const { context, settings } = props;
     const { project, region, names } = context;
-    if (context.zones.length === 0) throw new Error(`${this.node.path}: the node pool needs at least one zone`);
-    if (!/\/28$/.test(props.masterCidr)) throw new Error(`${this.node.path}: masterCidr ${props.masterCidr} must be a /28`);
-    if (settings.minNodesPerZone > settings.maxNodesPerZone) {
-      throw new Error(`${this.node.path}: minNodesPerZone (${settings.minNodesPerZone}) is above maxNodesPerZone (${settings.maxNodesPerZone})`);
-    }
+    const additional = props.additionalLocations ?? {};
+    const unknownRegion = regionProblem(region, additional);
+    throwIfProblems(this, "context", [
+      ...(unknownRegion ? [{ path: ["region"], message: unknownRegion }] : []),
+      ...zoneProblems(region, context.zones, additional).map((p) => ({ path: ["zones", ...p.path], message: p.message })),
+    ]);
+    const masterCidr = masterCidrProblem(props.masterCidr);
+    if (masterCidr) throw new Error(`${this.node.path}: masterCidr: ${masterCidr}`);
+    const nodes = nodeCountProblem(settings.minNodesPerZone, settings.maxNodesPerZone);
+    if (nodes) throw new Error(`${this.node.path}: settings.minNodesPerZone: ${nodes}`);
     // No authorized network: nobody outside the VPC may reach the IP endpoints.
     this.publicEndpoint = settings.masterAuthorizedNetworks.length > 0;
 

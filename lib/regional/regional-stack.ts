@@ -159,6 +159,7 @@ export class RegionalStack extends SigstoreStack {
       podsRangeName: this.network.podsRangeName,
       servicesRangeName: this.network.servicesRangeName,
       nodeTag: this.network.nodeTag,
+      additionalLocations: config.additionalLocations,
     });
     this.cluster.configureKubernetesProviders(this);
     const workloadPool = this.cluster.workloadPool;

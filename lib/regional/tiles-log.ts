@@ -13,6 +13,7 @@ import { preventDestroy } from "../shared/protection";
 import type { RegionalContext } from "./context";
 import { NegPublication } from "./neg-publication";
 import { addSigningKeySecret } from "./signing-key-secret";
+import { isValidProcessingUnits, shardNameProblem } from "./tiles-log-validation";
 
 /** The two Tessera-based logs: Rekor v2 (rekor-tiles) and TesseraCT (ctlog-tiles). */
 export type TilesLogKind = "rekor" | "ctlog";
@@ -139,7 +140,6 @@ export interface TilesLogExport {
   readonly grpcNegName?: string;
 }
 
-const SHARD_NAME = /^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/;
 const SHORT_ID = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
 const SEQUENCER_DATABASE = "sequencer";
 // rekor-tiles derives its antispam database from the sequencer's: "<sequencer>-antispam".
@@ -187,16 +187,15 @@ export class TilesLog extends Construct {
     const { context, kind } = props;
     this.context = context;
     if (!(kind in TILES_LOGS)) throw new Error(`TilesLog kind must be "rekor" or "ctlog", got "${String(kind)}" (${this.node.path})`);
-    if (!SHARD_NAME.test(props.shardName)) {
-      throw new Error(`TilesLog shardName "${props.shardName}" must be 1 to 10 lowercase letters, digits or hyphens, not starting or ending with a hyphen (${this.node.path})`);
-    }
+    const badShardName = shardNameProblem(props.shardName);
+    if (badShardName) throw new Error(`TilesLog shardName "${props.shardName}" ${badShardName} (${this.node.path})`);
     if (!props.workloadPool) throw new Error(`TilesLog needs the cluster's workloadPool (${this.node.path})`);
     const protectionLevel = props.protectionLevel ?? "HSM";
     if (protectionLevel !== "HSM" && protectionLevel !== "SOFTWARE") {
       throw new Error(`TilesLog protectionLevel must be "HSM" or "SOFTWARE", got "${String(protectionLevel)}" (${this.node.path})`);
     }
     const processingUnits = props.spanner?.processingUnits ?? 100;
-    if (!validProcessingUnits(processingUnits)) {
+    if (!isValidProcessingUnits(processingUnits)) {
       throw new Error(`TilesLog spanner.processingUnits must be 100 to 900 in steps of 100, or a multiple of 1000; got ${processingUnits} (${this.node.path})`);
     }
 
@@ -403,9 +402,4 @@ export class TilesLog extends Construct {
       grpcNegName: this.negNames.grpc ? this.published.attribute("grpc") : undefined,
     };
   }
-}
-
-function validProcessingUnits(units: number): boolean {
-  if (!Number.isInteger(units) || units < 100) return false;
-  return units < 1000 ? units % 100 === 0 : units % 1000 === 0;
 }
