@@ -89,6 +89,8 @@ export type { TilesFrontendProps } from "./global/tiles-frontend";
 
 // ---- Regional constructs ---------------------------------------------------
 export type { RegionalContext } from "./regional/context";
+export { DEFAULT_NAME_PREFIX } from "./shared/regional-props";
+export type { RegionalPlacementProps } from "./shared/regional-props";
 export { ProjectApis, REGIONAL_APIS, GLOBAL_APIS } from "./regional/project-apis";
 export type { ProjectApisProps } from "./regional/project-apis";
 export { ProjectSettings } from "./regional/project-settings";

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
-import type { RegionalContext } from "./context";
+import { nameOrDefault, RegionalPlacementProps, regionalNames, SECRET_ID, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 
 /**
  * Where Dex runs: the Dex chart installs into the release namespace and names
@@ -11,8 +11,7 @@ import type { RegionalContext } from "./context";
  */
 export const DEX_KUBERNETES = { namespace: "dex-system", serviceAccount: "dex" } as const;
 
-export interface DexProps {
-  readonly context: RegionalContext;
+export interface DexProps extends RegionalPlacementProps {
   /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
   readonly workloadPool: string;
   /**
@@ -22,6 +21,14 @@ export interface DexProps {
    * Terraform, so they stay out of state.
    */
   readonly connectorSecrets: readonly string[];
+  /** Id of Dex's Google service account. @default "<namePrefix>-dex-<region code>" (e.g. sigstore-dex-use1) */
+  readonly serviceAccountId?: string;
+  /**
+   * Start of each connector secret's id (`<secretIdPrefix>-<connector secret name>`);
+   * secret ids are project-wide, so two regions need different prefixes.
+   * @default "<namePrefix>-dex-<region>"
+   */
+  readonly secretIdPrefix?: string;
 }
 
 const CONNECTOR_SECRET_NAME = /^[a-z][a-z0-9-]{0,40}$/;
@@ -38,7 +45,8 @@ export class Dex extends Construct {
 
   constructor(scope: Construct, id: string, props: DexProps) {
     super(scope, id);
-    const { context } = props;
+    const names = regionalNames(this, "Dex", props);
+    const { project, region } = props;
     if (!props.workloadPool) throw new Error(`Dex needs the cluster's workloadPool (${this.node.path})`);
     props.connectorSecrets.forEach((name, index) => {
       if (!CONNECTOR_SECRET_NAME.test(name)) {
@@ -48,26 +56,27 @@ export class Dex extends Construct {
     });
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
-      project: context.project,
-      accountId: context.names.serviceAccountId("dex", context.region),
-      displayName: `Dex (${context.region})`,
+      project,
+      accountId: nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId("dex", region), SERVICE_ACCOUNT_ID),
+      displayName: `Dex (${region})`,
       description: "Dex: federates OIDC identities for Fulcio; reads its connector secrets",
       kubernetes: { workloadPool: props.workloadPool, ...DEX_KUBERNETES },
     });
 
+    const secretIdPrefix = nameOrDefault(this, "secretIdPrefix", props.secretIdPrefix, () => names.of("dex", region), SECRET_ID);
     for (const name of props.connectorSecrets) {
       // Secret ids are project-wide and may be 255 characters long, so the
       // connector name is appended to the regional prefix rather than
       // squeezed into a 63-character resource name.
-      const secretId = `${context.names.of("dex", context.region)}-${name}`;
+      const secretId = `${secretIdPrefix}-${name}`;
       // Not prevent_destroy: removing a connector from the configuration
       // should remove its secret, and a client secret can be reissued by the
       // identity provider.
       const secret = new SecretManagerSecret(this, `secret-${name}`, {
-        project: context.project,
+        project,
         secretId,
         // The secret stays in the region whose Dex reads it.
-        replication: { userManaged: { replicas: [{ location: context.region }] } },
+        replication: { userManaged: { replicas: [{ location: region }] } },
         // A destroyed version (a mistaken rotation) stays restorable for a week.
         versionDestroyTtl: "604800s",
       });

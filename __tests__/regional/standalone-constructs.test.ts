@@ -1,0 +1,137 @@
+// Each regional construct in a plain cdktf TerraformStack (not one of ours),
+// given only its own props: no RegionalContext, no configuration.
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import type { Construct } from "constructs";
+import { Dex } from "../../lib/regional/dex";
+import { Fulcio } from "../../lib/regional/fulcio";
+import { Rekor } from "../../lib/regional/rekor";
+import { TimestampAuthority } from "../../lib/regional/timestamp";
+
+const POOL = "acme-platform.svc.id.goog";
+const ROOT_CA = "projects/acme-platform/locations/us-east1/caPools/root/certificateAuthorities/root";
+
+function plainStack(): TerraformStack {
+  return new TerraformStack(Testing.app() as App, "plain");
+}
+
+// One stack for every construct with its defaults, one with every name given.
+const defaults = plainStack();
+new Fulcio(defaults, "fulcio", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
+new TimestampAuthority(defaults, "tsa", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
+new Rekor(defaults, "rekor", { project: "acme-platform", region: "us-east1", workloadPool: POOL, database: "my-mysql" });
+new Dex(defaults, "dex", { project: "acme-platform", region: "us-east1", workloadPool: POOL, connectorSecrets: ["github"] });
+const defaultsJson = JSON.parse(Testing.synth(defaults));
+
+const named = plainStack();
+new Fulcio(named, "fulcio", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  workloadPool: POOL,
+  ca: "privateca",
+  rootCaId: ROOT_CA,
+  serviceAccountId: "signing-ca",
+  caPoolName: "code-signing",
+  certificateAuthorityName: "code-signing-eu",
+});
+new TimestampAuthority(named, "tsa", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  workloadPool: POOL,
+  serviceAccountId: "timestamps",
+  keyRingName: "timestamps-eu",
+});
+new Rekor(named, "rekor", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  workloadPool: POOL,
+  database: "my-mysql",
+  serviceAccountId: "transparency",
+  keyRingName: "transparency-eu",
+  attestationBucketName: "acme-attestations-eu",
+  newEntryTopicName: "rekor-entries",
+});
+new Dex(named, "dex", { project: "acme-platform", region: "europe-west1", namePrefix: "acme", workloadPool: POOL, connectorSecrets: ["github"], secretIdPrefix: "oidc-eu" });
+const namedJson = JSON.parse(Testing.synth(named));
+
+const bodies = (json: any, type: string): any[] => Object.values(json.resource?.[type] ?? {});
+const valuesOf = (json: any, type: string, field: string): string[] => bodies(json, type).map((b) => b[field]).sort();
+
+describe("regional constructs in a plain TerraformStack", () => {
+  it("derive every name from the default prefix \"sigstore\", the region and the project", () => {
+    expect(valuesOf(defaultsJson, "google_service_account", "account_id")).toEqual(["sigstore-dex-use1", "sigstore-fulcio-use1", "sigstore-rekor-use1", "sigstore-tsa-use1"]);
+    expect(valuesOf(defaultsJson, "google_kms_key_ring", "name")).toEqual(["sigstore-fulcio-us-east1", "sigstore-rekor-us-east1", "sigstore-tsa-us-east1"]);
+    expect(valuesOf(defaultsJson, "google_storage_bucket", "name")).toEqual(["acme-platform-sigstore-rekor-attestations-us-east1"]);
+    expect(valuesOf(defaultsJson, "google_pubsub_topic", "name")).toEqual(["sigstore-rekor-us-east1-new-entry"]);
+    expect(valuesOf(defaultsJson, "google_secret_manager_secret", "secret_id")).toEqual(["sigstore-dex-us-east1-github"]);
+  });
+
+  it("put every resource in the given project and region", () => {
+    for (const type of ["google_service_account", "google_kms_key_ring", "google_storage_bucket", "google_pubsub_topic", "google_secret_manager_secret", "google_sql_database"]) {
+      for (const body of bodies(defaultsJson, type)) expect(body.project).toBe("acme-platform");
+    }
+    for (const ring of bodies(defaultsJson, "google_kms_key_ring")) expect(ring.location).toBe("us-east1");
+    expect(bodies(defaultsJson, "google_storage_bucket")[0].location).toBe("us-east1");
+    expect(bodies(defaultsJson, "google_secret_manager_secret")[0].replication.user_managed.replicas).toEqual([{ location: "us-east1" }]);
+    // Bring your own database: the search index and an IAM user on the instance named.
+    expect(bodies(defaultsJson, "google_sql_database").map((d) => d.instance)).toEqual(["my-mysql"]);
+    expect(bodies(defaultsJson, "google_sql_user").map((u) => [u.instance, u.type])).toEqual([["my-mysql", "CLOUD_IAM_SERVICE_ACCOUNT"]]);
+  });
+
+  it("bind each identity to its chart's Kubernetes service account in the given workload pool", () => {
+    const members = bodies(defaultsJson, "google_service_account_iam_member").map((m) => m.member).sort();
+    expect(members).toEqual([
+      `serviceAccount:${POOL}[dex-system/dex]`,
+      `serviceAccount:${POOL}[fulcio-system/fulcio-server]`,
+      `serviceAccount:${POOL}[rekor-system/rekor-server]`,
+      `serviceAccount:${POOL}[tsa-system/tsa-server]`,
+    ]);
+  });
+
+  it("use the names given instead of the derived ones", () => {
+    expect(valuesOf(namedJson, "google_service_account", "account_id")).toEqual(["acme-dex-euw1", "signing-ca", "timestamps", "transparency"]);
+    expect(valuesOf(namedJson, "google_kms_key_ring", "name")).toEqual(["timestamps-eu", "transparency-eu"]);
+    expect(valuesOf(namedJson, "google_privateca_ca_pool", "name")).toEqual(["code-signing"]);
+    const [ca] = bodies(namedJson, "google_privateca_certificate_authority");
+    expect(ca.certificate_authority_id).toBe("code-signing-eu");
+    expect(ca.subordinate_config.certificate_authority).toBe(ROOT_CA);
+    expect(ca.config.subject_config.subject).toEqual({ organization: "acme", common_name: "acme-fulcio-europe-west1-intermediate" });
+    expect(valuesOf(namedJson, "google_storage_bucket", "name")).toEqual(["acme-attestations-eu"]);
+    expect(valuesOf(namedJson, "google_pubsub_topic", "name")).toEqual(["rekor-entries"]);
+    expect(valuesOf(namedJson, "google_secret_manager_secret", "secret_id")).toEqual(["oidc-eu-github"]);
+    expect(ca.pool).toMatch(/^\$\{google_privateca_ca_pool\.[\w-]+\.name\}$/);
+  });
+});
+
+describe("bad props name the construct path and the field", () => {
+  const build = (make: (scope: Construct) => void) => () => make(plainStack());
+  const base = { project: "acme-platform", region: "us-east1", workloadPool: POOL };
+
+  it.each([
+    ["a missing project", (s: Construct) => new Fulcio(s, "ca", { ...base, project: "" }), /Fulcio needs project.*\(plain\/ca\)/],
+    ["a malformed project", (s: Construct) => new Rekor(s, "log", { ...base, project: "Acme", database: "db" }), /Rekor project "Acme" is not a project id.*\(plain\/log\)/],
+    ["a malformed region", (s: Construct) => new TimestampAuthority(s, "tsa", { ...base, region: "us-east" }), /TimestampAuthority region "us-east" is not a Google Cloud region.*\(plain\/tsa\)/],
+    ["a malformed prefix", (s: Construct) => new Dex(s, "dex", { ...base, namePrefix: "Acme", connectorSecrets: [] }), /Dex namePrefix "Acme".*\(plain\/dex\)/],
+    ["a bad service account id", (s: Construct) => new Fulcio(s, "ca", { ...base, serviceAccountId: "ca" }), /serviceAccountId "ca" must be 6 to 30.*\(plain\/ca\)/],
+    ["a bad key ring name", (s: Construct) => new TimestampAuthority(s, "tsa", { ...base, keyRingName: "tsa keys" }), /keyRingName "tsa keys" must be.*\(plain\/tsa\)/],
+    ["a bad bucket name", (s: Construct) => new Rekor(s, "log", { ...base, database: "db", attestationBucketName: "A" }), /attestationBucketName "A" must be.*\(plain\/log\)/],
+    ["a key ring name for a CA Service CA", (s: Construct) => new Fulcio(s, "ca", { ...base, ca: "privateca", rootCaId: ROOT_CA, keyRingName: "ring" }), /Fulcio keyRingName applies only to ca "kms" \(plain\/ca\)/],
+    ["a CA pool name for a KMS CA", (s: Construct) => new Fulcio(s, "ca", { ...base, caPoolName: "pool" }), /Fulcio caPoolName applies only to ca "privateca" \(plain\/ca\)/],
+    ["a topic name without the topic", (s: Construct) => new Rekor(s, "log", { ...base, database: "db", newEntryTopic: false, newEntryTopicName: "t" }), /newEntryTopicName needs newEntryTopic.*\(plain\/log\)/],
+    // A derived name over GCP's limit says which prop to set instead.
+    ["a prefix too long for the derived service account id", (s: Construct) => new Dex(s, "dex", { ...base, namePrefix: "averyveryverylongprefix", connectorSecrets: [] }), /Service account id "averyveryverylongprefix-dex-use1".*or set serviceAccountId \(plain\/dex\)/],
+  ])("rejects %s", (_what, make, message) => {
+    expect(build(make)).toThrow(message);
+  });
+
+  it("accepts tokens for project and names (checked by the provider at plan time)", () => {
+    const stack = plainStack();
+    const project = new TerraformVariable(stack, "project", { type: "string" }).stringValue;
+    const keyRingName = new TerraformVariable(stack, "ring", { type: "string" }).stringValue;
+    new TimestampAuthority(stack, "tsa", { ...base, project, keyRingName });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(bodies(json, "google_kms_key_ring").map((r) => [r.project, r.name])).toEqual([["${var.project}", "${var.ring}"]]);
+  });
+});
