@@ -21,7 +21,7 @@ class Stack extends SigstoreStack {
       workloadPool: WORKLOAD_POOL,
     });
     new Rekor(this, "rekor", { ...placementOf(context), workloadPool: WORKLOAD_POOL, database, profiler: true });
-    new CtLog(this, "ctlog", { context, workloadPool: WORKLOAD_POOL, database });
+    new CtLog(this, "ctlog", { ...placementOf(context), zones: context.zones, workloadPool: WORKLOAD_POOL, database });
   }
 }
 const json = JSON.parse(Testing.synth(new Stack(Testing.app() as App)));

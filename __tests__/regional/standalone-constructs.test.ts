@@ -2,10 +2,15 @@
 // given only its own props: no RegionalContext, no configuration.
 import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import type { Construct } from "constructs";
+import { CtLog } from "../../lib/regional/ctlog";
 import { Dex } from "../../lib/regional/dex";
 import { Fulcio } from "../../lib/regional/fulcio";
 import { Rekor } from "../../lib/regional/rekor";
+import { TilesLog } from "../../lib/regional/tiles-log";
 import { TimestampAuthority } from "../../lib/regional/timestamp";
+import { TrillianMySqlInstance } from "../../lib/regional/trillian-database";
+import { testContext } from "../helpers/construct";
+import { databaseSettings } from "./data-helpers";
 
 const POOL = "acme-platform.svc.id.goog";
 const ROOT_CA = "projects/acme-platform/locations/us-east1/caPools/root/certificateAuthorities/root";
@@ -20,6 +25,21 @@ new Fulcio(defaults, "fulcio", { project: "acme-platform", region: "us-east1", w
 new TimestampAuthority(defaults, "tsa", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
 new Rekor(defaults, "rekor", { project: "acme-platform", region: "us-east1", workloadPool: POOL, database: "my-mysql" });
 new Dex(defaults, "dex", { project: "acme-platform", region: "us-east1", workloadPool: POOL, connectorSecrets: ["github"] });
+new TilesLog(defaults, "rekor-tiles", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b"], kind: "rekor", shardName: "2026", workloadPool: POOL });
+new TilesLog(defaults, "ct-tiles", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b"], kind: "ctlog", shardName: "2026", workloadPool: POOL });
+/** Your own Cloud SQL instance for Trillian (the one construct here that still takes a RegionalContext). */
+function trillianInstance(scope: Construct): TrillianMySqlInstance {
+  return new TrillianMySqlInstance(scope, "mysql", {
+    context: testContext({ project: "acme-platform" }),
+    instanceName: "acme-trillian",
+    network: "projects/acme-platform/global/networks/vpc",
+    settings: databaseSettings(),
+    maintenanceWindow: { day: 7, hour: 3 },
+    dependsOn: [],
+    requireConnectors: true,
+  });
+}
+const defaultCtLog = new CtLog(defaults, "ctlog", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b", "us-east1-c"], workloadPool: POOL, database: trillianInstance(defaults) });
 const defaultsJson = JSON.parse(Testing.synth(defaults));
 
 const named = plainStack();
@@ -54,6 +74,41 @@ new Rekor(named, "rekor", {
   newEntryTopicName: "rekor-entries",
 });
 new Dex(named, "dex", { project: "acme-platform", region: "europe-west1", namePrefix: "acme", workloadPool: POOL, connectorSecrets: ["github"], secretIdPrefix: "oidc-eu" });
+new TilesLog(named, "rekor-tiles", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  zones: ["europe-west1-b"],
+  kind: "rekor",
+  shardName: "2026",
+  workloadPool: POOL,
+  serviceAccountId: "rekor-v2",
+  spannerInstanceName: "rekor-v2-seq",
+  tileBucketName: "acme-rekor-tiles",
+  keyRingName: "rekor-v2-keys",
+  negNames: { http: "rekor-v2-http", grpc: "rekor-v2-grpc" },
+});
+new TilesLog(named, "ct-tiles", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  zones: ["europe-west1-b"],
+  kind: "ctlog",
+  shardName: "2026",
+  workloadPool: POOL,
+  keySecretIds: { privateKey: "ct-priv", publicKey: "ct-pub" },
+});
+const namedCtLog = new CtLog(named, "ctlog", {
+  project: "acme-platform",
+  region: "europe-west1",
+  namePrefix: "acme",
+  zones: ["europe-west1-b"],
+  workloadPool: POOL,
+  database: trillianInstance(named),
+  serviceAccountId: "ct-frontend",
+  privateKeySecretId: "ct-signing-key",
+  negName: "ct-http",
+});
 const namedJson = JSON.parse(Testing.synth(named));
 
 const bodies = (json: any, type: string): any[] => Object.values(json.resource?.[type] ?? {});
@@ -61,11 +116,31 @@ const valuesOf = (json: any, type: string, field: string): string[] => bodies(js
 
 describe("regional constructs in a plain TerraformStack", () => {
   it("derive every name from the default prefix \"sigstore\", the region and the project", () => {
-    expect(valuesOf(defaultsJson, "google_service_account", "account_id")).toEqual(["sigstore-dex-use1", "sigstore-fulcio-use1", "sigstore-rekor-use1", "sigstore-tsa-use1"]);
-    expect(valuesOf(defaultsJson, "google_kms_key_ring", "name")).toEqual(["sigstore-fulcio-us-east1", "sigstore-rekor-us-east1", "sigstore-tsa-us-east1"]);
-    expect(valuesOf(defaultsJson, "google_storage_bucket", "name")).toEqual(["acme-platform-sigstore-rekor-attestations-us-east1"]);
+    expect(valuesOf(defaultsJson, "google_service_account", "account_id")).toEqual([
+      "sigstore-ctlog-2026-use1",
+      "sigstore-ctlog-use1",
+      "sigstore-dex-use1",
+      "sigstore-fulcio-use1",
+      "sigstore-rekor-2026-use1",
+      "sigstore-rekor-use1",
+      "sigstore-tsa-use1",
+    ]);
+    expect(valuesOf(defaultsJson, "google_kms_key_ring", "name")).toEqual(["sigstore-fulcio-us-east1", "sigstore-rekor-tiles-2026-us-east1", "sigstore-rekor-us-east1", "sigstore-tsa-us-east1"]);
+    expect(valuesOf(defaultsJson, "google_storage_bucket", "name")).toEqual([
+      "acme-platform-sigstore-ctlog-tiles-2026-us-east1",
+      "acme-platform-sigstore-rekor-attestations-us-east1",
+      "acme-platform-sigstore-rekor-tiles-2026-us-east1",
+    ]);
+    expect(valuesOf(defaultsJson, "google_spanner_instance", "name")).toEqual(["sigstore-ctlog-2026-use1", "sigstore-rekor-2026-use1"]);
     expect(valuesOf(defaultsJson, "google_pubsub_topic", "name")).toEqual(["sigstore-rekor-us-east1-new-entry"]);
-    expect(valuesOf(defaultsJson, "google_secret_manager_secret", "secret_id")).toEqual(["sigstore-dex-us-east1-github"]);
+    expect(valuesOf(defaultsJson, "google_secret_manager_secret", "secret_id").filter((id) => !id.startsWith("acme-trillian"))).toEqual([
+      "sigstore-ctlog-tiles-2026-us-east1-private-key",
+      "sigstore-ctlog-tiles-2026-us-east1-public-key",
+      "sigstore-ctlog-us-east1-private-key",
+      "sigstore-dex-us-east1-github",
+    ]);
+    expect(defaultCtLog.negName).toBe("sigstore-ctlog-use1-http");
+    expect(defaultCtLog.exported.zones).toEqual(["us-east1-b", "us-east1-c"]);
   });
 
   it("put every resource in the given project and region", () => {
@@ -76,31 +151,37 @@ describe("regional constructs in a plain TerraformStack", () => {
     expect(bodies(defaultsJson, "google_storage_bucket")[0].location).toBe("us-east1");
     expect(bodies(defaultsJson, "google_secret_manager_secret")[0].replication.user_managed.replicas).toEqual([{ location: "us-east1" }]);
     // Bring your own database: the search index and an IAM user on the instance named.
-    expect(bodies(defaultsJson, "google_sql_database").map((d) => d.instance)).toEqual(["my-mysql"]);
+    expect(bodies(defaultsJson, "google_sql_database").filter((d) => d.name === "searchindexes").map((d) => d.instance)).toEqual(["my-mysql"]);
     expect(bodies(defaultsJson, "google_sql_user").map((u) => [u.instance, u.type])).toEqual([["my-mysql", "CLOUD_IAM_SERVICE_ACCOUNT"]]);
   });
 
   it("bind each identity to its chart's Kubernetes service account in the given workload pool", () => {
     const members = bodies(defaultsJson, "google_service_account_iam_member").map((m) => m.member).sort();
     expect(members).toEqual([
+      `serviceAccount:${POOL}[ctlog-system/ctlog]`,
+      `serviceAccount:${POOL}[ctlog-tiles-system/ctlog-tiles-2026]`,
       `serviceAccount:${POOL}[dex-system/dex]`,
       `serviceAccount:${POOL}[fulcio-system/fulcio-server]`,
       `serviceAccount:${POOL}[rekor-system/rekor-server]`,
+      `serviceAccount:${POOL}[rekor-tiles-system/rekor-tiles-2026]`,
       `serviceAccount:${POOL}[tsa-system/tsa-server]`,
     ]);
   });
 
   it("use the names given instead of the derived ones", () => {
-    expect(valuesOf(namedJson, "google_service_account", "account_id")).toEqual(["acme-dex-euw1", "signing-ca", "timestamps", "transparency"]);
-    expect(valuesOf(namedJson, "google_kms_key_ring", "name")).toEqual(["timestamps-eu", "transparency-eu"]);
+    expect(valuesOf(namedJson, "google_service_account", "account_id")).toEqual(["acme-ctlog-2026-euw1", "acme-dex-euw1", "ct-frontend", "rekor-v2", "signing-ca", "timestamps", "transparency"]);
+    expect(valuesOf(namedJson, "google_kms_key_ring", "name")).toEqual(["rekor-v2-keys", "timestamps-eu", "transparency-eu"]);
+    expect(valuesOf(namedJson, "google_spanner_instance", "name")).toEqual(["acme-ctlog-2026-euw1", "rekor-v2-seq"]);
+    expect(namedCtLog.negName).toBe("ct-http");
+    expect(namedCtLog.exported.region).toBe("europe-west1");
     expect(valuesOf(namedJson, "google_privateca_ca_pool", "name")).toEqual(["code-signing"]);
     const [ca] = bodies(namedJson, "google_privateca_certificate_authority");
     expect(ca.certificate_authority_id).toBe("code-signing-eu");
     expect(ca.subordinate_config.certificate_authority).toBe(ROOT_CA);
     expect(ca.config.subject_config.subject).toEqual({ organization: "acme", common_name: "acme-fulcio-europe-west1-intermediate" });
-    expect(valuesOf(namedJson, "google_storage_bucket", "name")).toEqual(["acme-attestations-eu"]);
+    expect(valuesOf(namedJson, "google_storage_bucket", "name")).toEqual(["acme-attestations-eu", "acme-platform-acme-ctlog-tiles-2026-europe-west1", "acme-rekor-tiles"]);
     expect(valuesOf(namedJson, "google_pubsub_topic", "name")).toEqual(["rekor-entries"]);
-    expect(valuesOf(namedJson, "google_secret_manager_secret", "secret_id")).toEqual(["oidc-eu-github"]);
+    expect(valuesOf(namedJson, "google_secret_manager_secret", "secret_id").filter((id) => !id.startsWith("acme-trillian"))).toEqual(["ct-priv", "ct-pub", "ct-signing-key", "oidc-eu-github"]);
     expect(ca.pool).toMatch(/^\$\{google_privateca_ca_pool\.[\w-]+\.name\}$/);
   });
 });
@@ -120,6 +201,11 @@ describe("bad props name the construct path and the field", () => {
     ["a key ring name for a CA Service CA", (s: Construct) => new Fulcio(s, "ca", { ...base, ca: "privateca", rootCaId: ROOT_CA, keyRingName: "ring" }), /Fulcio keyRingName applies only to ca "kms" \(plain\/ca\)/],
     ["a CA pool name for a KMS CA", (s: Construct) => new Fulcio(s, "ca", { ...base, caPoolName: "pool" }), /Fulcio caPoolName applies only to ca "privateca" \(plain\/ca\)/],
     ["a topic name without the topic", (s: Construct) => new Rekor(s, "log", { ...base, database: "db", newEntryTopic: false, newEntryTopicName: "t" }), /newEntryTopicName needs newEntryTopic.*\(plain\/log\)/],
+    ["no zones for the CT log's NEGs", (s: Construct) => new CtLog(s, "ct", { ...base, zones: [], database: trillianInstance(s) }), /CtLog needs the zones of its NEGs \(plain\/ct\)/],
+    ["a bad CT log NEG name", (s: Construct) => new CtLog(s, "ct", { ...base, zones: ["us-east1-b"], database: trillianInstance(s), negName: "CT" }), /negName "CT" must be.*\(plain\/ct\)/],
+    ["key secrets for Rekor v2", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "rekor", shardName: "1", keySecretIds: { privateKey: "a", publicKey: "b" } }), /TilesLog keySecretIds: Rekor v2 keeps its key as a Tink keyset.*\(plain\/t\)/],
+    ["a gRPC NEG for TesseraCT", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "ctlog", shardName: "1", negNames: { http: "h", grpc: "g" } }), /negNames.grpc is not allowed.*\(plain\/t\)/],
+    ["a bad Spanner instance name", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "ctlog", shardName: "1", spannerInstanceName: "seq" }), /spannerInstanceName "seq" must be 6 to 30.*\(plain\/t\)/],
     // A derived name over GCP's limit says which prop to set instead.
     ["a prefix too long for the derived service account id", (s: Construct) => new Dex(s, "dex", { ...base, namePrefix: "averyveryverylongprefix", connectorSecrets: [] }), /Service account id "averyveryverylongprefix-dex-use1".*or set serviceAccountId \(plain\/dex\)/],
   ])("rejects %s", (_what, make, message) => {

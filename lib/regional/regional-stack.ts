@@ -265,7 +265,7 @@ export class RegionalStack extends SigstoreStack {
       // A region that ran its own Rekor v1 before keeps that log's data and key, frozen (docs/migration-runbook.md).
       forgetRetired(this, "retired-rekor", RETIRED_REKOR_ADDRESSES);
     }
-    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
+    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { ...placement, zones: context.zones, workloadPool, database: this.database! });
     // The TUF repository is the global stack's; a region's old one is kept, not destroyed.
     forgetRetired(this, "retired-tuf", RETIRED_REGIONAL_TUF_ADDRESSES);
     // A tiles log shard has one sequencer; a region runs at most one shard of each log.
@@ -273,7 +273,8 @@ export class RegionalStack extends SigstoreStack {
     for (const kind of hostedTilesLogs(config, this.region)) {
       const settingsOfLog = config.tiles[kind];
       tilesLogs[kind] = new TilesLog(this, `${kind}-tiles`, {
-        context,
+        ...placement,
+        zones: context.zones,
         kind,
         shardName: settingsOfLog.shardName,
         workloadPool,
