@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { CtLog } from "../../lib/regional/ctlog";
 import { Dex } from "../../lib/regional/dex";
 import { Fulcio } from "../../lib/regional/fulcio";
+import { RegionalMonitoring } from "../../lib/regional/monitoring";
 import { Rekor } from "../../lib/regional/rekor";
 import { TilesLog } from "../../lib/regional/tiles-log";
 import { TimestampAuthority } from "../../lib/regional/timestamp";
@@ -40,6 +41,13 @@ function trillianInstance(scope: Construct): TrillianMySqlInstance {
   });
 }
 const defaultCtLog = new CtLog(defaults, "ctlog", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b", "us-east1-c"], workloadPool: POOL, database: trillianInstance(defaults) });
+new RegionalMonitoring(defaults, "monitoring", {
+  project: "acme-platform",
+  region: "us-east1",
+  zones: ["us-east1-b", "us-east1-c"],
+  clusterName: "apps",
+  services: [{ id: "fulcio", title: "Fulcio", host: "fulcio.acme.example", ingressAddress: "203.0.113.7", healthPath: "/healthz", negNames: ["acme-fulcio-http"] }],
+});
 const defaultsJson = JSON.parse(Testing.synth(defaults));
 
 const named = plainStack();
@@ -168,6 +176,24 @@ describe("regional constructs in a plain TerraformStack", () => {
     ]);
   });
 
+  it("monitor a region with only its own props: uptime through the ingress, an SLO over the NEGs in its zones, project-wide metrics", () => {
+    const [check] = bodies(defaultsJson, "google_monitoring_uptime_check_config");
+    expect(check.project).toBe("acme-platform");
+    expect(check.monitored_resource.labels.host).toBe("203.0.113.7");
+    expect(check.http_check.path).toBe("/healthz");
+    const [slo] = bodies(defaultsJson, "google_monitoring_slo");
+    const total: string = slo.request_based_sli.good_total_ratio.total_service_filter;
+    expect(total).toContain('resource.labels.backend_name="acme-fulcio-http"');
+    expect(total).toContain('resource.labels.backend_scope=one_of("us-east1-b","us-east1-c")');
+    expect(valuesOf(defaultsJson, "google_monitoring_custom_service", "service_id")).toEqual(["sigstore-fulcio-us-east1"]);
+    // primary defaults to true: the project-wide pod event metrics are created here.
+    expect(valuesOf(defaultsJson, "google_logging_metric", "name")).toEqual(["sigstore-k8s-crashloop", "sigstore-k8s-unschedulable"]);
+    for (const policy of bodies(defaultsJson, "google_monitoring_alert_policy")) {
+      expect(policy.display_name).toMatch(/^\[sigstore us-east1\] /);
+      expect(policy.notification_channels).toEqual([]);
+    }
+  });
+
   it("use the names given instead of the derived ones", () => {
     expect(valuesOf(namedJson, "google_service_account", "account_id")).toEqual(["acme-ctlog-2026-euw1", "acme-dex-euw1", "ct-frontend", "rekor-v2", "signing-ca", "timestamps", "transparency"]);
     expect(valuesOf(namedJson, "google_kms_key_ring", "name")).toEqual(["rekor-v2-keys", "timestamps-eu", "transparency-eu"]);
@@ -206,6 +232,8 @@ describe("bad props name the construct path and the field", () => {
     ["key secrets for Rekor v2", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "rekor", shardName: "1", keySecretIds: { privateKey: "a", publicKey: "b" } }), /TilesLog keySecretIds: Rekor v2 keeps its key as a Tink keyset.*\(plain\/t\)/],
     ["a gRPC NEG for TesseraCT", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "ctlog", shardName: "1", negNames: { http: "h", grpc: "g" } }), /negNames.grpc is not allowed.*\(plain\/t\)/],
     ["a bad Spanner instance name", (s: Construct) => new TilesLog(s, "t", { ...base, zones: ["us-east1-b"], kind: "ctlog", shardName: "1", spannerInstanceName: "seq" }), /spannerInstanceName "seq" must be 6 to 30.*\(plain\/t\)/],
+    ["a bad monitored host", (s: Construct) => new RegionalMonitoring(s, "mon", { ...base, zones: ["us-east1-b"], clusterName: "apps", services: [{ id: "tsa", title: "TSA", host: "https://tsa", ingressAddress: "203.0.113.1", healthPath: "/" }] }), /must be a host name.*\(plain\/mon\)/],
+    ["a monitored CT log without its database", (s: Construct) => new RegionalMonitoring(s, "mon", { ...base, zones: ["us-east1-b"], clusterName: "apps", services: [], features: { rekor: false, ctlog: true, tuf: false, rekorTiles: false, ctlogTiles: false } }), /pass databaseInstances.*\(plain\/mon\)/],
     // A derived name over GCP's limit says which prop to set instead.
     ["a prefix too long for the derived service account id", (s: Construct) => new Dex(s, "dex", { ...base, namePrefix: "averyveryverylongprefix", connectorSecrets: [] }), /Service account id "averyveryverylongprefix-dex-use1".*or set serviceAccountId \(plain\/dex\)/],
   ])("rejects %s", (_what, make, message) => {

@@ -318,7 +318,9 @@ export class RegionalStack extends SigstoreStack {
     }
 
     new RegionalMonitoring(this, "monitoring", {
-      context,
+      ...placement,
+      zones: context.zones,
+      primary: context.primary,
       notificationChannels: config.monitoring.notificationChannels,
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,
