@@ -36,7 +36,7 @@ class FrontDoorStack extends TerraformStack {
     // Your GKE Services create these standalone NEGs (annotation cloud.google.com/neg).
     const frontend = new GlobalFrontend(this, "fulcio", {
       project,
-      names,
+      namePrefix: "acme",
       service: PUBLIC_SERVICES.fulcio,
       host: "fulcio.sigstore.acme.example",
       managedZone: "acme-sigstore",

@@ -28,14 +28,21 @@ const REGION = /^[a-z]+(-[a-z]+)+\d+$/;
  * construct's path and the field. Unresolved tokens are not checked.
  */
 export function regionalNames(scope: Construct, kind: string, props: RegionalPlacementProps): ResourceNames {
+  const names = projectNames(scope, kind, props);
+  const where = scope.node.path;
+  if (!props.region) throw new Error(`${kind} needs region, e.g. "us-east1" (${where})`);
+  if (!Token.isUnresolved(props.region) && !REGION.test(props.region)) {
+    throw new Error(`${kind} region "${props.region}" is not a Google Cloud region such as "us-east1" (${where})`);
+  }
+  return names;
+}
+
+/** `regionalNames` for a construct with no region (global resources): checks `project` and `namePrefix`. */
+export function projectNames(scope: Construct, kind: string, props: { readonly project: string; readonly namePrefix?: string }): ResourceNames {
   const where = scope.node.path;
   if (!props.project) throw new Error(`${kind} needs project, the project id of its resources (${where})`);
   if (!Token.isUnresolved(props.project) && !PROJECT_ID.test(props.project)) {
     throw new Error(`${kind} project "${props.project}" is not a project id (6 to 30 lowercase letters, digits or hyphens, starting with a letter) (${where})`);
-  }
-  if (!props.region) throw new Error(`${kind} needs region, e.g. "us-east1" (${where})`);
-  if (!Token.isUnresolved(props.region) && !REGION.test(props.region)) {
-    throw new Error(`${kind} region "${props.region}" is not a Google Cloud region such as "us-east1" (${where})`);
   }
   const prefix = props.namePrefix ?? DEFAULT_NAME_PREFIX;
   if (!GCP_NAME.test(prefix)) {
