@@ -22,10 +22,17 @@ function plainStack(): TerraformStack {
 
 // One stack for every construct with its defaults, one with every name given.
 const defaults = plainStack();
-new Fulcio(defaults, "fulcio", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
-new TimestampAuthority(defaults, "tsa", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
-new Rekor(defaults, "rekor", { project: "acme-platform", region: "us-east1", workloadPool: POOL, database: "my-mysql" });
-new Dex(defaults, "dex", { project: "acme-platform", region: "us-east1", workloadPool: POOL, connectorSecrets: ["github"] });
+const fulcio = new Fulcio(defaults, "fulcio", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
+const tsa = new TimestampAuthority(defaults, "tsa", { project: "acme-platform", region: "us-east1", workloadPool: POOL });
+const rekor = new Rekor(defaults, "rekor", { project: "acme-platform", region: "us-east1", workloadPool: POOL, database: "my-mysql" });
+const dex = new Dex(defaults, "dex", { project: "acme-platform", region: "us-east1", workloadPool: POOL, connectorSecrets: ["github"] });
+// Grants to someone outside the constructs: an auditors group.
+const AUDITORS = { grantId: "auditors", member: "group:auditors@acme.example" };
+fulcio.grantIntermediatePublicKeyViewer(AUDITORS);
+tsa.grantPublicKeyViewer(AUDITORS);
+rekor.grantPublicKeyViewer(AUDITORS);
+rekor.grantAttestationReader(AUDITORS);
+dex.grantSecretVersionAdder("github", AUDITORS);
 new TilesLog(defaults, "rekor-tiles", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b"], kind: "rekor", shardName: "2026", workloadPool: POOL });
 new TilesLog(defaults, "ct-tiles", { project: "acme-platform", region: "us-east1", zones: ["us-east1-b"], kind: "ctlog", shardName: "2026", workloadPool: POOL });
 /** Your own Cloud SQL instance for Trillian (the one construct here that still takes a RegionalContext). */
@@ -192,6 +199,21 @@ describe("regional constructs in a plain TerraformStack", () => {
       expect(policy.display_name).toMatch(/^\[sigstore us-east1\] /);
       expect(policy.notification_channels).toEqual([]);
     }
+  });
+
+  it("grant others narrow roles on one key, bucket or secret each", () => {
+    const granted = (type: string) => bodies(defaultsJson, type).filter((m) => m.member === AUDITORS.member);
+    const keyGrants = granted("google_kms_crypto_key_iam_member");
+    expect(keyGrants.map((m) => m.role)).toEqual(["roles/cloudkms.publicKeyViewer", "roles/cloudkms.publicKeyViewer", "roles/cloudkms.publicKeyViewer"]);
+    // One grant on each of the three signing keys, none on a key-encryption key.
+    const keyIds = keyGrants.map((m) => m.crypto_key_id as string);
+    expect(new Set(keyIds).size).toBe(3);
+    const keyNames = Object.entries(defaultsJson.resource.google_kms_crypto_key as Record<string, any>);
+    const nameOf = (ref: string) => keyNames.find(([id]) => ref === `\${google_kms_crypto_key.${id}.id}`)![1].name;
+    expect(keyIds.map(nameOf).sort()).toEqual(["intermediate", "log-signing", "signing"]);
+    expect(granted("google_storage_bucket_iam_member").map((m) => m.role)).toEqual(["roles/storage.objectViewer"]);
+    expect(granted("google_secret_manager_secret_iam_member").map((m) => m.role)).toEqual(["roles/secretmanager.secretVersionAdder"]);
+    expect(() => dex.grantSecretVersionAdder("gitlab", AUDITORS)).toThrow(/plain\/dex: no connector secret "gitlab" \(have: github\)/);
   });
 
   it("use the names given instead of the derived ones", () => {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
-import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import { Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { nameOrDefault, RegionalPlacementProps, regionalNames, SECRET_ID, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 
 /**
@@ -87,6 +87,20 @@ export class Dex extends Construct {
       });
       this.secrets.set(name, secret);
     }
+  }
+
+  /**
+   * Lets an operator or a pipeline add versions (rotate the client secret) of
+   * one connector secret, on that secret only; it cannot read them.
+   */
+  grantSecretVersionAdder(connectorSecret: string, grantee: Grantee): SecretManagerSecretIamMember {
+    const secret = this.secrets.get(connectorSecret);
+    if (!secret) throw new Error(`${this.node.path}: no connector secret "${connectorSecret}" (have: ${[...this.secrets.keys()].join(", ") || "none"})`);
+    return new SecretManagerSecretIamMember(this, `version-adder-${connectorSecret}-${grantee.grantId}`, {
+      secretId: secret.id,
+      role: "roles/secretmanager.secretVersionAdder",
+      member: grantee.member,
+    });
   }
 
   /** Secret ids (`projects/<p>/secrets/<id>`) by connector secret name, for the chart's secret references. */

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
+import type { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { PrivatecaCaPool } from "@cdktf/provider-google/lib/privateca-ca-pool";
 import { PrivatecaCaPoolIamMember } from "@cdktf/provider-google/lib/privateca-ca-pool-iam-member";
 import { PrivatecaCertificateAuthority } from "@cdktf/provider-google/lib/privateca-certificate-authority";
-import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import { Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { preventDestroy } from "../shared/protection";
 import { KEY_RING_NAME, nameOrDefault, RegionalPlacementProps, regionalNames, RFC1035_NAME, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
@@ -233,6 +234,14 @@ export class Fulcio extends Construct {
    */
   get intermediatePublicKeyPem(): string {
     return this.requireKms(this.intermediateKey, "intermediatePublicKeyPem").publicKeyPem();
+  }
+
+  /**
+   * Lets whoever certifies the intermediate with the offline root (`kms`
+   * mode) read its public key, on the key only; it cannot sign with it.
+   */
+  grantIntermediatePublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.requireKms(this.intermediateKey, "grantIntermediatePublicKeyViewer").grantPublicKeyViewer(grantee);
   }
 
   private requireKms<T>(value: T | undefined, what: string): T {

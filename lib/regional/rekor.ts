@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
 import { PubsubTopicIamMember } from "@cdktf/provider-google/lib/pubsub-topic-iam-member";
+import type { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
+import type { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { SecureBucket } from "../shared/bucket";
@@ -172,6 +174,16 @@ export class Rekor extends Construct {
   /** Topic id (`projects/<p>/topics/<name>`) of new entries. */
   get newEntryTopicId(): string {
     return this.requireTopic("newEntryTopicId").id;
+  }
+
+  /** Lets a verifier or a trust root builder read the log's public key, on the key only. */
+  grantPublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.signingKey.grantPublicKeyViewer(grantee);
+  }
+
+  /** Lets a reader (an auditor, a mirror) read the stored attestations, on the bucket only. */
+  grantAttestationReader(grantee: Grantee): StorageBucketIamMember {
+    return this.attestationBucket.grantObjectViewer(grantee);
   }
 
   /** Lets a consumer attach subscriptions to the new-entry topic, on the topic itself. */

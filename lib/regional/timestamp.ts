@@ -116,4 +116,9 @@ export class TimestampAuthority extends Construct {
   grantChainSigner(grantee: Grantee): KmsCryptoKeyIamMember {
     return this.signingKey.grantSignerVerifier(grantee);
   }
+
+  /** Lets a verifier or a trust root builder read the signing key's public key, on the key only. */
+  grantPublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.signingKey.grantPublicKeyViewer(grantee);
+  }
 }
