@@ -112,7 +112,7 @@ export type { FulcioProps, FulcioCaMode } from "./regional/fulcio";
 export { Rekor } from "./regional/rekor";
 export type { RekorProps } from "./regional/rekor";
 export { CtLog } from "./regional/ctlog";
-export type { CtLogProps } from "./regional/ctlog";
+export type { CtLogProps, CtLogExport } from "./regional/ctlog";
 export { TimestampAuthority } from "./regional/timestamp";
 export type { TimestampAuthorityProps, TimestampSigner } from "./regional/timestamp";
 export { TufRepository } from "./global/tuf-repository";
@@ -182,9 +182,10 @@ export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled
 
 // ---- Front ends and DNS records ---------------------------------------------
 export { HttpsFrontend } from "./global/https-entry";
+export { DEFAULT_FRONTEND_CLOUD_ARMOR, DEFAULT_FRONTEND_LOGGING } from "./global/https-entry";
 export type { HttpsEntry, HttpsEntryProps, HttpsFrontendProps } from "./global/https-entry";
 export { ServiceFrontend } from "./frontend/service-frontend";
-export type { ServiceFrontendProps } from "./frontend/service-frontend";
+export type { ServiceFrontendProps, NegGroup } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";
 export type { RecordGuardProps } from "./shared/record-guard";
 
