@@ -18,8 +18,9 @@ export interface GlobalFrontendProps extends HttpsFrontendProps {
   readonly cloudArmor?: CloudArmorConfig;
   /** Request and health-check logging. @default every request logged, no health-check probes */
   readonly logging?: LoggingConfig;
+  /** Path rules ahead of the service's own routing. @default none */
   readonly extraRoutes?: readonly ExtraRoute[];
-  /** Applied to the HTTP backend service. */
+  /** Applied to the HTTP backend service. @default the backend service defaults */
   readonly httpBackend?: BackendTuning;
 }
 

@@ -28,6 +28,7 @@ export interface FulcioProps extends RegionalPlacementProps {
    * Full resource name of the deployment's root CA (`FulcioRootCa.certificateAuthorityId`,
    * a cross-stack value outside the primary region) that signs this region's
    * subordinate CA. Required with `privateca`; not allowed with `kms`.
+   * @default none (`kms` mode)
    */
   readonly rootCaId?: string;
   /** Protection level of the KMS keys (`kms` mode only). @default "HSM" */

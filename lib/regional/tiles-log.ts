@@ -101,6 +101,7 @@ export interface TilesLogProps extends RegionalPlacementProps {
   readonly workloadPool: string;
   /** Protection level of the key-encryption key (Rekor v2). @default "HSM" */
   readonly protectionLevel?: KeyProtectionLevel;
+  /** The Spanner instance's capacity, edition and backups. @default 100 processing units, STANDARD, daily backups */
   readonly spanner?: TilesSpannerSettings;
   /**
    * Whether anyone may read the tile bucket. A transparency log exists to be
