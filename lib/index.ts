@@ -89,6 +89,8 @@ export type { TilesFrontendProps } from "./global/tiles-frontend";
 
 // ---- Regional constructs ---------------------------------------------------
 export type { RegionalContext } from "./regional/context";
+export { DEFAULT_NAME_PREFIX } from "./shared/regional-props";
+export type { RegionalPlacementProps } from "./shared/regional-props";
 export { ProjectApis, REGIONAL_APIS, GLOBAL_APIS } from "./regional/project-apis";
 export type { ProjectApisProps } from "./regional/project-apis";
 export { ProjectSettings } from "./regional/project-settings";
@@ -112,7 +114,7 @@ export type { FulcioProps, FulcioCaMode } from "./regional/fulcio";
 export { Rekor } from "./regional/rekor";
 export type { RekorProps } from "./regional/rekor";
 export { CtLog } from "./regional/ctlog";
-export type { CtLogProps } from "./regional/ctlog";
+export type { CtLogProps, CtLogExport } from "./regional/ctlog";
 export { TimestampAuthority } from "./regional/timestamp";
 export type { TimestampAuthorityProps, TimestampSigner } from "./regional/timestamp";
 export { TufRepository } from "./global/tuf-repository";
@@ -186,9 +188,10 @@ export { enabledServiceIds, frozenRekorLogs, isExposedGlobally, isServiceEnabled
 
 // ---- Front ends and DNS records ---------------------------------------------
 export { HttpsFrontend } from "./global/https-entry";
+export { DEFAULT_FRONTEND_CLOUD_ARMOR, DEFAULT_FRONTEND_LOGGING } from "./global/https-entry";
 export type { HttpsEntry, HttpsEntryProps, HttpsFrontendProps } from "./global/https-entry";
 export { ServiceFrontend } from "./frontend/service-frontend";
-export type { ServiceFrontendProps } from "./frontend/service-frontend";
+export type { ServiceFrontendProps, NegGroup } from "./frontend/service-frontend";
 export { RecordGuard } from "./shared/record-guard";
 export type { RecordGuardProps } from "./shared/record-guard";
 
@@ -200,9 +203,7 @@ export type { ServiceConfigInput } from "./config/schema";
 export type { AdditionalLocations } from "./regional/location-validation";
 export type { ServiceBackendKind, ServiceFeatureFlag, ServicePlacement } from "./shared/services";
 export type { ExistingCertificate } from "./global/managed-certificate";
-export type { NegGroup } from "./global/neg-backends";
 export type { RegionalFrontendProps } from "./regional/service-endpoint";
-export type { CtLogExport } from "./regional/ctlog";
 export type { PendingTrustValue, InstanceUrlsOutput } from "./global/trust-outputs";
 export type { CommandIo } from "./cli/trust";
 export type { DexConnectorEntry, ServiceAccountValues } from "./regional/workloads/values";

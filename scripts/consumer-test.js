@@ -169,6 +169,8 @@ try {
   check(["google_compute_url_map", "google_compute_backend_service", "google_compute_security_policy", "google_compute_target_https_proxy", "google_storage_bucket_iam_member", "google_kms_crypto_key_iam_member", "google_service_account_iam_member"].every((t) => types(c).includes(t)), "(c) has the front end, the bucket and key grants and the workload-identity binding");
   const negs = JSON.stringify(c.resource.google_compute_backend_service);
   check(negs.includes("acme-fulcio-http-use1") && negs.includes("acme-fulcio-grpc-use1"), "(c) the backend services point at the consumer's NEGs");
+  const rings = Object.values(c.resource.google_kms_key_ring ?? {}).map((r) => r.name).sort().join();
+  check(rings === "acme-fulcio-us-east1,acme-signing,acme-timestamps", `(c) Fulcio and the TSA stand alone in the consumer's stack, names from their own props (${rings})`);
 
   // Function zips: installed == a fresh build from the repository's sources.
   const fresh = path.join(tmp, "fresh-functions");

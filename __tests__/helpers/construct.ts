@@ -16,6 +16,16 @@ export function testContext(overrides: Partial<RegionalContext> = {}): RegionalC
   };
 }
 
+/** What a standalone construct takes from a regional context: project, region and name prefix. */
+export function placementOf(context: RegionalContext): { project: string; region: string; namePrefix: string } {
+  return { project: context.project, region: context.region, namePrefix: context.names.prefix };
+}
+
+/** `placementOf(testContext(overrides))`. */
+export function testPlacement(overrides: Partial<RegionalContext> = {}): { project: string; region: string; namePrefix: string } {
+  return placementOf(testContext(overrides));
+}
+
 /** Builds constructs in a bare stack and returns its synthesized JSON. */
 export function synthConstruct(build: (scope: Construct) => void): any {
   const stack = new TerraformStack(Testing.app() as App, "test");

@@ -1,7 +1,7 @@
 import { CtLog } from "../../lib/regional/ctlog";
 import { TrillianDatabase } from "../../lib/regional/trillian-database";
 import type { DatabaseSettings } from "../../lib/config/schema";
-import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testContext, placementOf } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, resolved, WORKLOAD_POOL } from "./data-helpers";
 import { accountOf, resourceAt, target } from "./trust-helpers";
 
@@ -11,7 +11,7 @@ function synthCtLog(settings: Partial<DatabaseSettings> = {}, region = "us-east1
   const json = synthConstruct((scope) => {
     const context = testContext({ region });
     database = new TrillianDatabase(scope, "trillian-db", { context, settings: databaseSettings(settings), network: NETWORK, workloadPool: WORKLOAD_POOL });
-    ctlog = new CtLog(scope, "ctlog", { context, workloadPool: WORKLOAD_POOL, database });
+    ctlog = new CtLog(scope, "ctlog", { ...placementOf(context), zones: context.zones, workloadPool: WORKLOAD_POOL, database });
   });
   return { json, ctlog, database };
 }
@@ -112,7 +112,7 @@ describe("CtLog: trees in Trillian", () => {
       for (const region of ["us-east1", "europe-west1"]) {
         const context = testContext({ region });
         const database = new TrillianDatabase(scope, `db-${region}`, { context, settings: databaseSettings(), network: NETWORK, workloadPool: WORKLOAD_POOL });
-        new CtLog(scope, `ctlog-${region}`, { context, workloadPool: WORKLOAD_POOL, database });
+        new CtLog(scope, `ctlog-${region}`, { ...placementOf(context), zones: context.zones, workloadPool: WORKLOAD_POOL, database });
       }
     });
     const keys = bodiesOf(json, "google_secret_manager_secret").map((s) => s.secret_id).filter((id) => id.includes("ctlog"));
@@ -131,7 +131,7 @@ describe("CtLog: trees in Trillian", () => {
       synthConstruct((scope) => {
         const context = testContext();
         const database = new TrillianDatabase(scope, "db", { context, settings: databaseSettings(), network: NETWORK, workloadPool: WORKLOAD_POOL });
-        new CtLog(scope, "ctlog", { context, workloadPool: "", database });
+        new CtLog(scope, "ctlog", { ...placementOf(context), zones: context.zones, workloadPool: "", database });
       }),
     ).toThrow(/CtLog needs the cluster's workloadPool/);
   });

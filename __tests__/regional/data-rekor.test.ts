@@ -1,7 +1,7 @@
 import { Rekor, RekorProps } from "../../lib/regional/rekor";
 import { TrillianDatabase } from "../../lib/regional/trillian-database";
 import { principal } from "../../lib/shared/iam";
-import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testContext, testPlacement, placementOf } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, resolved, WORKLOAD_POOL } from "./data-helpers";
 import { accountOf, resourceAt, target } from "./trust-helpers";
 import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
@@ -18,7 +18,7 @@ function synthRekor(options: Options = {}): { json: any; rekor: Rekor; database?
     if (instanceName === undefined) {
       database = new TrillianDatabase(scope, "trillian-db", { context, settings: databaseSettings(), network: NETWORK, workloadPool: WORKLOAD_POOL });
     }
-    rekor = new Rekor(scope, "rekor", { context, workloadPool: WORKLOAD_POOL, database: database ?? instanceName!, ...props });
+    rekor = new Rekor(scope, "rekor", { ...placementOf(context), workloadPool: WORKLOAD_POOL, database: database ?? instanceName!, ...props });
   });
   return { json, rekor, database };
 }
@@ -177,7 +177,7 @@ describe("Rekor: new-entry topic", () => {
 
   it("grants subscribers on the topic", () => {
     const subscribed = synthConstruct((scope) => {
-      const r = new Rekor(scope, "rekor", { context: testContext(), workloadPool: WORKLOAD_POOL, database: "legacy-mysql" });
+      const r = new Rekor(scope, "rekor", { ...testPlacement(), workloadPool: WORKLOAD_POOL, database: "legacy-mysql" });
       r.grantNewEntrySubscriber(principal("monitor", "serviceAccount:monitor@sigstore-test.iam.gserviceaccount.com"));
     });
     const sub = bodiesOf(subscribed, "google_pubsub_topic_iam_member").find((g) => g.role === "roles/pubsub.subscriber");
@@ -198,7 +198,7 @@ describe("Rekor: names and props", () => {
   it("carries the region in every name, so two regions never collide", () => {
     const json = synthConstruct((scope) => {
       for (const region of ["us-east1", "europe-west1"]) {
-        new Rekor(scope, `rekor-${region}`, { context: testContext({ region }), workloadPool: WORKLOAD_POOL, database: `trillian-${region}` });
+        new Rekor(scope, `rekor-${region}`, { ...testPlacement({ region }), workloadPool: WORKLOAD_POOL, database: `trillian-${region}` });
       }
     });
     const names = [
@@ -214,7 +214,7 @@ describe("Rekor: names and props", () => {
 
   it("refuses a bad protection level, a missing workload pool or instance name", () => {
     const build = (props: Partial<RekorProps>) => () =>
-      synthConstruct((scope) => new Rekor(scope, "rekor", { context: testContext(), workloadPool: WORKLOAD_POOL, database: "legacy-mysql", ...props }));
+      synthConstruct((scope) => new Rekor(scope, "rekor", { ...testPlacement(), workloadPool: WORKLOAD_POOL, database: "legacy-mysql", ...props }));
     expect(build({ protectionLevel: "EXTERNAL" as never })).toThrow(/protectionLevel must be "HSM" or "SOFTWARE"/);
     expect(build({ workloadPool: "" })).toThrow(/needs the cluster's workloadPool/);
     expect(build({ database: "" })).toThrow(/needs the search index instance name/);

@@ -4,7 +4,7 @@ import { CtLog } from "../../lib/regional/ctlog";
 import { Rekor } from "../../lib/regional/rekor";
 import { TrillianDatabase } from "../../lib/regional/trillian-database";
 import { SigstoreStack } from "../../lib/shared/sigstore-stack";
-import { bodiesOf, testContext } from "../helpers/construct";
+import { bodiesOf, testContext, placementOf } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, WORKLOAD_POOL } from "./data-helpers";
 import { target } from "./trust-helpers";
 import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
@@ -20,8 +20,8 @@ class Stack extends SigstoreStack {
       network: NETWORK,
       workloadPool: WORKLOAD_POOL,
     });
-    new Rekor(this, "rekor", { context, workloadPool: WORKLOAD_POOL, database, profiler: true });
-    new CtLog(this, "ctlog", { context, workloadPool: WORKLOAD_POOL, database });
+    new Rekor(this, "rekor", { ...placementOf(context), workloadPool: WORKLOAD_POOL, database, profiler: true });
+    new CtLog(this, "ctlog", { ...placementOf(context), zones: context.zones, workloadPool: WORKLOAD_POOL, database });
   }
 }
 const json = JSON.parse(Testing.synth(new Stack(Testing.app() as App)));

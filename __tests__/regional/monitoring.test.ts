@@ -4,7 +4,7 @@ import { PrivatecaCaPool } from "@cdktf/provider-google/lib/privateca-ca-pool";
 import type { RegionalContext } from "../../lib/regional/context";
 import { MonitoredService, RegionalMonitoring, RegionalMonitoringProps } from "../../lib/regional/monitoring";
 import { ResourceNames } from "../../lib/shared/names";
-import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, entriesOf, synthConstruct, testContext, placementOf } from "../helpers/construct";
 
 const CHANNELS = ["projects/sigstore-test/notificationChannels/111", "projects/sigstore-test/notificationChannels/222"];
 const ALL_FEATURES = { rekor: true, ctlog: true, tuf: true, rekorTiles: true, ctlogTiles: true };
@@ -80,12 +80,17 @@ function services(scope: Construct): MonitoredService[] {
   ];
 }
 
+/** What the construct takes from a regional context. */
+function contextProps(context: RegionalContext): Pick<RegionalMonitoringProps, "project" | "region" | "namePrefix" | "zones" | "primary"> {
+  return { ...placementOf(context), zones: context.zones, primary: context.primary };
+}
+
 type Overrides = Partial<Omit<RegionalMonitoringProps, "services">> & { services?: (scope: Construct) => MonitoredService[] };
 
 function props(scope: Construct, overrides: Overrides = {}): RegionalMonitoringProps {
   const { services: makeServices, ...rest } = overrides;
   return {
-    context: testContext(),
+    ...contextProps(testContext()),
     notificationChannels: CHANNELS,
     services: (makeServices ?? services)(scope),
     clusterName: "sigstore-use1",
@@ -282,7 +287,7 @@ describe("RegionalMonitoring alert policies", () => {
   });
 
   it("declares the project-wide KMS alerts in the primary region only", () => {
-    const secondary = build({ context: testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }) });
+    const secondary = build(contextProps(testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false })));
     const names = bodiesOf(secondary, "google_monitoring_alert_policy").map((p) => p.display_name);
     expect(names.filter((n) => n.includes("KMS"))).toEqual([]);
     const kms = policyNamed(full, "KMS requests failing").conditions[0].condition_threshold.filter;
@@ -327,12 +332,12 @@ describe("RegionalMonitoring pod-health log metrics", () => {
       expect(m.filter).not.toMatch(/location|namespace_name|cluster_name/);
       expect(m.metric_descriptor).toEqual({ metric_kind: "DELTA", value_type: "INT64", unit: "1" });
     }
-    const secondary = build({ context: testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }) });
+    const secondary = build(contextProps(testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false })));
     expect(bodiesOf(secondary, "google_logging_metric")).toEqual([]);
     expect(podAlerts(secondary).length).toBe(podAlerts(full).length);
   });
 
-  const secondaryAlerts = podAlerts(build({ context: testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }) }));
+  const secondaryAlerts = podAlerts(build(contextProps(testContext({ region: "europe-west1", zones: ["europe-west1-b"], primary: false }))));
 
   it("alerts on each kind of event in any watched namespace of this region's cluster, one incident per namespace, after ten minutes", () => {
     const alerts = podAlerts(full);
@@ -512,7 +517,7 @@ describe("RegionalMonitoring names", () => {
   it("keeps two regions' resources apart in one project", () => {
     const regionProps = (scope: Construct, region: string, primary: boolean): RegionalMonitoringProps => ({
       ...props(scope),
-      context: testContext({ region, zones: [`${region}-b`], primary }),
+      ...contextProps(testContext({ region, zones: [`${region}-b`], primary })),
       services: services(scope).map((s) => ({ ...s, ingressAddress: `203.0.113.${primary ? 1 : 2}` })),
     });
     const json = synthConstruct((scope) => {
@@ -530,7 +535,7 @@ describe("RegionalMonitoring names", () => {
 
   it("carries the deployment's prefix so two deployments can share a project", () => {
     const context: RegionalContext = testContext({ names: new ResourceNames("staging", "sigstore-test") });
-    const json = build({ context });
+    const json = build(contextProps(context));
     for (const p of bodiesOf(json, "google_monitoring_alert_policy")) expect(p.display_name).toMatch(/^\[staging us-east1\] /);
     for (const m of bodiesOf(json, "google_logging_metric")) expect(m.name).toMatch(/^staging-/);
   });

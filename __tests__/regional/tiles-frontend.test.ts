@@ -43,7 +43,7 @@ function build(kind: TilesLogKind, overrides: Partial<TilesFrontendProps> = {}, 
     if (withWest) logs.west = new TilesLog(scope, "west", logProps({ kind }, WEST));
     frontend = new TilesFrontend(scope, "frontend", {
       project: EAST.project,
-      names: EAST.names,
+      namePrefix: EAST.names.prefix,
       log: logs.east.exported,
       writers: withWest ? [logs.east.exported, logs.west.exported] : undefined,
       host: HOST,
@@ -296,7 +296,7 @@ describe("TilesFrontend: across stacks", () => {
     for (const stack of [regional, global]) new GoogleProvider(stack, "google", {});
     const log = new TilesLog(regional, "rekor-tiles", logProps({ kind: "rekor" }, EAST));
     new TilesFrontend(global, "rekor-tiles", {
-      project: EAST.project, names: EAST.names, log: log.exported, host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
+      project: EAST.project, namePrefix: EAST.names.prefix, log: log.exported, host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
     });
     app.synth();
     const json = JSON.parse(readFileSync(join(app.outdir, "stacks/global/cdk.tf.json"), "utf8"));
@@ -318,7 +318,7 @@ describe("TilesFrontend: names", () => {
         const id = `${kind}-${context.region}`;
         const log = new TilesLog(scope, id, logProps({ kind }, context));
         new TilesFrontend(scope, `${id}-frontend`, {
-          project: EAST.project, names: EAST.names, log: log.exported, host: `${id}.example.com`, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
+          project: EAST.project, namePrefix: EAST.names.prefix, log: log.exported, host: `${id}.example.com`, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
         });
       }
     });
@@ -339,7 +339,7 @@ describe("TilesFrontend: bad props", () => {
         const rekor = new TilesLog(scope, "rekor", logProps({ kind: "rekor" }));
         const ct = new TilesLog(scope, "ct", logProps({ kind: "ctlog" }));
         new TilesFrontend(scope, "fe", {
-          project: EAST.project, names: EAST.names, log: rekor.exported, writers: [rekor.exported, ct.exported], host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
+          project: EAST.project, namePrefix: EAST.names.prefix, log: rekor.exported, writers: [rekor.exported, ct.exported], host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
         });
       }),
     ).toThrow(/a Rekor v2 host cannot send writes to a TesseraCT log/);
@@ -352,7 +352,7 @@ describe("TilesFrontend: bad props", () => {
         const rekor = new TilesLog(scope, "rekor", logProps({ kind: "rekor" }));
         const broken = { ...rekor.exported, grpcNegName: undefined };
         new TilesFrontend(scope, "fe", {
-          project: EAST.project, names: EAST.names, log: rekor.exported, writers: [broken], host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
+          project: EAST.project, namePrefix: EAST.names.prefix, log: rekor.exported, writers: [broken], host: HOST, managedZone: "z", cloudArmor: ARMOR, logging: LOGGING,
         });
       }),
     ).toThrow(/Rekor v2 2026: 2026 in us-east1 publishes no grpc NEG/);

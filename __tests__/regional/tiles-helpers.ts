@@ -2,13 +2,13 @@ import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import type { Construct, IConstruct } from "constructs";
 import { TilesLog, TilesLogProps } from "../../lib/regional/tiles-log";
 import type { RegionalContext } from "../../lib/regional/context";
-import { synthConstruct, testContext } from "../helpers/construct";
+import { synthConstruct, testContext, placementOf } from "../helpers/construct";
 
 export const WORKLOAD_POOL = "sigstore-test.svc.id.goog";
 
 /** A TilesLog's props with the test context, for overrides. */
 export function logProps(overrides: Partial<TilesLogProps> = {}, context: RegionalContext = testContext()): TilesLogProps {
-  return { context, kind: "rekor", shardName: "2026", workloadPool: WORKLOAD_POOL, ...overrides };
+  return { ...placementOf(context), zones: context.zones, kind: "rekor", shardName: "2026", workloadPool: WORKLOAD_POOL, ...overrides };
 }
 
 /** Synthesizes one TilesLog. */

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Dex, DexProps } from "../../lib/regional/dex";
 import { ResourceNames } from "../../lib/shared/names";
-import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testContext, testPlacement, placementOf } from "../helpers/construct";
 import { accountOf, resourceAt } from "./trust-helpers";
 
 const POOL = "sigstore-test.svc.id.goog";
@@ -9,7 +9,7 @@ const CONNECTORS = ["github-client-secret", "google-client-secret"];
 
 function synthDex(props: Partial<DexProps> = {}, extra?: (dex: Dex, scope: any) => void): any {
   return synthConstruct((scope) => {
-    const dex = new Dex(scope, "dex", { context: testContext(), workloadPool: POOL, connectorSecrets: CONNECTORS, ...props });
+    const dex = new Dex(scope, "dex", { ...testPlacement(), workloadPool: POOL, connectorSecrets: CONNECTORS, ...props });
     extra?.(dex, scope);
   });
 }
@@ -72,7 +72,7 @@ describe("Dex", () => {
   it("carries the region in its names, so two regions never collide", () => {
     const two = synthConstruct((scope) => {
       for (const region of ["us-east1", "europe-west1"]) {
-        new Dex(scope, `dex-${region}`, { context: testContext({ region }), workloadPool: POOL, connectorSecrets: CONNECTORS });
+        new Dex(scope, `dex-${region}`, { ...testPlacement({ region }), workloadPool: POOL, connectorSecrets: CONNECTORS });
       }
     });
     const names = [...bodiesOf(two, "google_secret_manager_secret").map((s) => s.secret_id), ...bodiesOf(two, "google_service_account").map((a) => a.account_id)];
@@ -86,7 +86,7 @@ describe("Dex", () => {
   it("keeps the longest allowed names valid", () => {
     const longest = synthConstruct((scope) => {
       const context = testContext({ region: "northamerica-northeast1", names: new ResourceNames("abcdefghijkl", "sigstore-test") });
-      new Dex(scope, "dex", { context, workloadPool: POOL, connectorSecrets: ["a".repeat(41)] });
+      new Dex(scope, "dex", { ...placementOf(context), workloadPool: POOL, connectorSecrets: ["a".repeat(41)] });
     });
     const [secret] = bodiesOf(longest, "google_secret_manager_secret");
     expect(secret.secret_id).toBe(`abcdefghijkl-dex-northamerica-northeast1-${"a".repeat(41)}`);

@@ -1,5 +1,5 @@
 import { TerraformOutput } from "cdktf";
-import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, entriesOf, synthConstruct, testContext, testPlacement } from "../helpers/construct";
 import { Fulcio, FulcioProps } from "../../lib/regional/fulcio";
 import { FulcioRootCa } from "../../lib/regional/fulcio-root";
 import { accountOf, target } from "./trust-helpers";
@@ -12,7 +12,7 @@ function synthFulcio(props: Partial<FulcioProps> = {}): { json: any; fulcio: Ful
   let fulcio!: Fulcio;
   const json = synthConstruct((scope) => {
     const rootCaId = props.ca === "privateca" ? ROOT_CA : undefined;
-    fulcio = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, rootCaId, ...props });
+    fulcio = new Fulcio(scope, "fulcio", { ...testPlacement(), workloadPool: POOL, rootCaId, ...props });
   });
   return { json, fulcio };
 }
@@ -80,7 +80,7 @@ describe("Fulcio with a KMS CA", () => {
 
   it("offers the key ids for the chart and refuses the CA pool ids", () => {
     const out = synthConstruct((scope) => {
-      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL });
+      const f = new Fulcio(scope, "fulcio", { ...testPlacement(), workloadPool: POOL });
       new TerraformOutput(scope, "signing", { value: f.signingKeyId });
       new TerraformOutput(scope, "kek", { value: f.keyEncryptionKeyId });
     });
@@ -165,7 +165,7 @@ describe("Fulcio with Certificate Authority Service", () => {
 
   it("offers the subordinate's chain (its certificate first, the root last) for the trusted root", () => {
     const out = synthConstruct((scope) => {
-      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
+      const f = new Fulcio(scope, "fulcio", { ...testPlacement(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
       new TerraformOutput(scope, "chain", { value: f.caChainPem });
     });
     target(out, out.output.chain.value, "google_privateca_certificate_authority", "pem_ca_certificates");
@@ -183,7 +183,7 @@ describe("Fulcio with Certificate Authority Service", () => {
 
   it("offers the pool and CA ids and refuses the key ids", () => {
     const out = synthConstruct((scope) => {
-      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
+      const f = new Fulcio(scope, "fulcio", { ...testPlacement(), workloadPool: POOL, ca: "privateca", rootCaId: ROOT_CA });
       new TerraformOutput(scope, "pool", { value: f.caPoolId });
       new TerraformOutput(scope, "ca", { value: f.certificateAuthorityId });
     });
@@ -207,7 +207,7 @@ describe("Fulcio names and errors", () => {
     for (const ca of ["kms", "privateca"] as const) {
       const json = synthConstruct((scope) => {
         for (const region of ["us-east1", "europe-west1"]) {
-          new Fulcio(scope, `fulcio-${region}`, { context: testContext({ region }), workloadPool: POOL, ca, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
+          new Fulcio(scope, `fulcio-${region}`, { ...testPlacement({ region }), workloadPool: POOL, ca, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
         }
       });
       const names = [
@@ -234,7 +234,7 @@ describe("Fulcio names and errors", () => {
 describe("Fulcio's KMS intermediate public key", () => {
   it("is read from the key's first version in the same stack, for the ceremony", () => {
     const out = synthConstruct((scope) => {
-      const f = new Fulcio(scope, "fulcio", { context: testContext(), workloadPool: POOL });
+      const f = new Fulcio(scope, "fulcio", { ...testPlacement(), workloadPool: POOL });
       new TerraformOutput(scope, "pub", { value: f.intermediatePublicKeyPem });
     });
     const m = /^\$\{data\.google_kms_crypto_key_version\.([^.]+)\.public_key\[0\]\.pem\}$/.exec(out.output.pub.value);

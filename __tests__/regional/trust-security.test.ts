@@ -6,7 +6,7 @@ import { TimestampAuthority } from "../../lib/regional/timestamp";
 import type { KeyProtectionLevel } from "../../lib/shared/kms";
 import { regionCode } from "../../lib/shared/names";
 import { SigstoreStack } from "../../lib/shared/sigstore-stack";
-import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testContext, placementOf } from "../helpers/construct";
 import { resourceAt, target } from "./trust-helpers";
 
 // Two regions with every trust construct, one per Fulcio mode and protection level.
@@ -22,9 +22,9 @@ const json = synthConstruct((scope) => {
   for (const { region, ca, protectionLevel } of REGIONS) {
     const context = testContext({ region });
     const workloadPool = poolOf(region);
-    new Fulcio(scope, `fulcio-${region}`, { context, workloadPool, ca, protectionLevel, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
-    new TimestampAuthority(scope, `tsa-${region}`, { context, workloadPool, protectionLevel });
-    new Dex(scope, `dex-${region}`, { context, workloadPool, connectorSecrets: ["github-client-secret"] });
+    new Fulcio(scope, `fulcio-${region}`, { ...placementOf(context), workloadPool, ca, protectionLevel, rootCaId: ca === "privateca" ? ROOT_CA : undefined });
+    new TimestampAuthority(scope, `tsa-${region}`, { ...placementOf(context), workloadPool, protectionLevel });
+    new Dex(scope, `dex-${region}`, { ...placementOf(context), workloadPool, connectorSecrets: ["github-client-secret"] });
   }
 });
 
@@ -118,9 +118,9 @@ describe("trust services security properties", () => {
         super(scope, "regional-us-east1", { projectId: "sigstore-test", region: "us-east1", backend: { type: "local", directory: "." }, labels: {} });
         const context = testContext();
         const workloadPool = poolOf("us-east1");
-        new Fulcio(this, "fulcio", { context, workloadPool, ca: "privateca", rootCaId: ROOT_CA });
-        new TimestampAuthority(this, "tsa", { context, workloadPool });
-        new Dex(this, "dex", { context, workloadPool, connectorSecrets: ["github-client-secret"] });
+        new Fulcio(this, "fulcio", { ...placementOf(context), workloadPool, ca: "privateca", rootCaId: ROOT_CA });
+        new TimestampAuthority(this, "tsa", { ...placementOf(context), workloadPool });
+        new Dex(this, "dex", { ...placementOf(context), workloadPool, connectorSecrets: ["github-client-secret"] });
       }
     }
     const stack = new Stack(Testing.app() as App);

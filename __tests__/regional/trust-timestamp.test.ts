@@ -1,14 +1,14 @@
 import { TerraformOutput } from "cdktf";
 import { principal } from "../../lib/shared/iam";
 import { TimestampAuthority, TimestampAuthorityProps } from "../../lib/regional/timestamp";
-import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testPlacement } from "../helpers/construct";
 import { accountOf, resourceAt } from "./trust-helpers";
 
 const POOL = "sigstore-test.svc.id.goog";
 
 function synthTsa(props: Partial<TimestampAuthorityProps> = {}, extra?: (tsa: TimestampAuthority, scope: any) => void): any {
   return synthConstruct((scope) => {
-    const tsa = new TimestampAuthority(scope, "tsa", { context: testContext(), workloadPool: POOL, ...props });
+    const tsa = new TimestampAuthority(scope, "tsa", { ...testPlacement(), workloadPool: POOL, ...props });
     extra?.(tsa, scope);
   });
 }
@@ -87,7 +87,7 @@ describe("TimestampAuthority", () => {
   it("carries the region in its names, so two regions never collide", () => {
     const two = synthConstruct((scope) => {
       for (const region of ["us-east1", "asia-northeast1"]) {
-        new TimestampAuthority(scope, `tsa-${region}`, { context: testContext({ region }), workloadPool: POOL });
+        new TimestampAuthority(scope, `tsa-${region}`, { ...testPlacement({ region }), workloadPool: POOL });
       }
     });
     expect(bodiesOf(two, "google_kms_key_ring").map((r) => r.name).sort()).toEqual(["sigstore-tsa-asia-northeast1", "sigstore-tsa-us-east1"]);

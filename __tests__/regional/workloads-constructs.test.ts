@@ -4,11 +4,11 @@ import { FulcioRelease } from "../../lib/regional/workloads/fulcio";
 import { fulcioIdentityConfig } from "../../lib/regional/workloads/identity";
 import { NegReadiness } from "../../lib/regional/workloads/neg-readiness";
 import { ChartRelease, helmValuesDocument } from "../../lib/regional/workloads/release";
-import { testContext } from "../helpers/construct";
+import { testPlacement } from "../helpers/construct";
 
 const stack = new TerraformStack(Testing.app() as App, "test");
-const privateca = new Fulcio(stack, "fulcio-pca", { context: testContext(), workloadPool: "p.svc.id.goog", ca: "privateca", rootCaId: "projects/p/locations/us-east1/caPools/root-pool/certificateAuthorities/root" });
-const kms = new Fulcio(stack, "fulcio-kms", { context: testContext({ region: "europe-west1" }), workloadPool: "p.svc.id.goog", ca: "kms" });
+const privateca = new Fulcio(stack, "fulcio-pca", { ...testPlacement(), workloadPool: "p.svc.id.goog", ca: "privateca", rootCaId: "projects/p/locations/us-east1/caPools/root-pool/certificateAuthorities/root" });
+const kms = new Fulcio(stack, "fulcio-kms", { ...testPlacement({ region: "europe-west1" }), workloadPool: "p.svc.id.goog", ca: "kms" });
 const release = new FulcioRelease(stack, "release", {
   fulcio: privateca,
   identity: fulcioIdentityConfig([]),

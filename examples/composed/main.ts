@@ -1,18 +1,22 @@
 // The library's constructs in a stack of your own, next to your own resources:
 // a global HTTPS front end (Cloud Armor, TLS policy, managed certificate,
-// health checks, backend services) over NEGs you name, plus a bucket, a KMS
-// key and a workload-identity service account with least-privilege grants.
+// health checks, backend services) over NEGs you name, Fulcio's and the
+// Timestamp Authority's keys and identities for a cluster you run, plus a
+// bucket, a KMS key and a workload-identity service account with
+// least-privilege grants. Each construct takes only its own props.
 import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import {
   CloudArmorConfig,
+  Fulcio,
   GlobalFrontend,
   KeyRing,
   LoggingConfig,
   PUBLIC_SERVICES,
   ResourceNames,
   SecureBucket,
+  TimestampAuthority,
   WorkloadIdentityServiceAccount,
 } from "sigstore-cdktf";
 
@@ -36,7 +40,7 @@ class FrontDoorStack extends TerraformStack {
     // Your GKE Services create these standalone NEGs (annotation cloud.google.com/neg).
     const frontend = new GlobalFrontend(this, "fulcio", {
       project,
-      names,
+      namePrefix: "acme",
       service: PUBLIC_SERVICES.fulcio,
       host: "fulcio.sigstore.acme.example",
       managedZone: "acme-sigstore",
@@ -55,6 +59,17 @@ class FrontDoorStack extends TerraformStack {
       logging,
     });
     new TerraformOutput(this, "fulcio-address", { value: frontend.ipAddress });
+
+    // Fulcio's CA key (KMS) and the TSA's keys for the Sigstore charts on your
+    // own cluster: names derive from namePrefix unless given.
+    const workloadPool = `${project}.svc.id.goog`;
+    const fulcio = new Fulcio(this, "fulcio-ca", { project, region: "us-east1", namePrefix: "acme", workloadPool });
+    const tsa = new TimestampAuthority(this, "tsa", { project, region: "us-east1", namePrefix: "acme", workloadPool, keyRingName: "acme-timestamps" });
+    // The operator who certifies both keys in the ceremony reads their public keys, nothing more.
+    const ceremony = { grantId: "ceremony", member: "group:pki-ceremony@acme.example" };
+    fulcio.grantIntermediatePublicKeyViewer(ceremony);
+    tsa.grantPublicKeyViewer(ceremony);
+    new TerraformOutput(this, "fulcio-intermediate-public-key", { value: fulcio.intermediatePublicKeyPem });
 
     // Bring your own cluster: the account is usable from its Kubernetes service account.
     const account = new WorkloadIdentityServiceAccount(this, "signer", {

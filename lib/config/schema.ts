@@ -6,7 +6,7 @@ import { REGION_NAME, REGION_NAME_HINT, regionProblem, zoneCountProblem, zonePro
 import { masterCidrProblem, nodeCountProblem } from "../regional/gke-validation";
 import { isValidProcessingUnits, shardNameProblem } from "../regional/tiles-log-validation";
 import { connectorSecretProblems } from "../regional/dex-validation";
-import { isProjectNumber } from "../shared/project-validation";
+import { isProjectNumber, projectIdProblem } from "../shared/project-validation";
 import { namePrefixProblem, TilesShard } from "./name-limits";
 import { GCP_NAME } from "../shared/names";
 import { cidrsOverlap, resolveRegionalSettings } from "./regional-settings";
@@ -53,25 +53,9 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 /** GCP resource-name shape (RFC 1035 label), used for most names: the same check ResourceNames applies. */
 const RFC1035 = GCP_NAME;
 
-// https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const PROJECT_ID_FORBIDDEN = ["google", "null", "undefined", "ssl"];
-
 const projectId = z.string().superRefine((id, ctx) => {
-  if (!PROJECT_ID.test(id)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${id}" is not a valid GCP project id: use 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`,
-    });
-    return;
-  }
-  const bad = PROJECT_ID_FORBIDDEN.find((word) => id.includes(word));
-  if (bad) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${id}" is not a valid GCP project id: it may not contain the restricted word "${bad}"`,
-    });
-  }
+  const problem = projectIdProblem(id);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const PROJECT_NUMBER_HINT = 'the numeric project number, e.g. "123456789012" (gcloud projects describe <project id> --format="value(projectNumber)")';

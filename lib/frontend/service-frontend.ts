@@ -6,7 +6,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { RegionalServiceExport } from "../regional/service-endpoint";
 import type { PublicServiceSpec } from "../shared/services";
 import type { CloudArmorPolicy } from "../global/cloud-armor-policy";
-import { HttpsFrontend, HttpsFrontendProps } from "../global/https-entry";
+import { DEFAULT_FRONTEND_LOGGING, HttpsFrontend, HttpsFrontendProps } from "../global/https-entry";
 import type { ExistingCertificate } from "../global/managed-certificate";
 import { addNegBackendService, BackendTuning, NegGroup, NegProtocol } from "../global/neg-backends";
 
@@ -32,8 +32,10 @@ export interface ServiceFrontendProps extends HttpsFrontendProps {
   readonly groups: readonly NegGroup[];
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. */
   readonly maxRatePerEndpoint: number;
-  readonly cloudArmor: CloudArmorConfig;
-  readonly logging: LoggingConfig;
+  /** Cloud Armor policy of the backend services. @default allow by default, adaptive protection on, no rules */
+  readonly cloudArmor?: CloudArmorConfig;
+  /** Request and health-check logging. @default every request logged, no health-check probes */
+  readonly logging?: LoggingConfig;
   /** @default none */
   readonly extraRoutes?: readonly ExtraRoute[];
   /** Applied to the HTTP backend service. @default the backend service defaults */
@@ -64,7 +66,8 @@ export class ServiceFrontend extends HttpsFrontend {
 
   constructor(scope: Construct, id: string, props: ServiceFrontendProps) {
     super(scope, id);
-    const { names, service } = props;
+    const { service } = props;
+    const names = this.namesOf(props);
     const part = props.namePart ?? service.id;
     if (props.groups.length === 0) {
       throw new Error(`${this.node.path}: at least one region must provide backends for ${service.id}`);
@@ -113,7 +116,7 @@ export class ServiceFrontend extends HttpsFrontend {
     const { service } = props;
     return addNegBackendService(this, {
       project: props.project,
-      names: props.names,
+      names: this.namesOf(props),
       namePart: part,
       title: service.title,
       subject: service.id,
@@ -122,7 +125,7 @@ export class ServiceFrontend extends HttpsFrontend {
       groups: props.groups,
       maxRatePerEndpoint: props.maxRatePerEndpoint,
       securityPolicy: this.securityPolicy.selfLink,
-      logging: props.logging,
+      logging: props.logging ?? DEFAULT_FRONTEND_LOGGING,
       tuning: protocol === "http" ? props.httpBackend : undefined,
     });
   }

@@ -12,7 +12,8 @@ export interface BucketFrontendProps extends HttpsFrontendProps {
   readonly service: PublicServiceSpec;
   /** The bucket served; it stays private when `cdnFillMember` may read it. */
   readonly bucketName: string;
-  readonly cloudArmor: CloudArmorConfig;
+  /** IP allow/deny rules of the edge policy (other rules do not apply at the edge). @default allow by default, no rules */
+  readonly cloudArmor?: CloudArmorConfig;
 }
 
 /**
@@ -42,7 +43,8 @@ export class BucketFrontend extends HttpsFrontend {
 
   constructor(scope: Construct, id: string, props: BucketFrontendProps) {
     super(scope, id);
-    const { names, service } = props;
+    const { service } = props;
+    const names = this.namesOf(props);
     const part = service.id;
     if (service.backend !== "bucket") throw new Error(`BucketFrontend ${service.id}: the service's backend is "${service.backend}", not "bucket" (${this.node.path})`);
 

@@ -6,7 +6,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import { CTLOG_HEALTH_CHECK_PATH, CtLogExport } from "../regional/ctlog";
 import { regionCode } from "../shared/names";
 import type { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
+import { DEFAULT_FRONTEND_LOGGING, HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService } from "./neg-backends";
 
 export interface CtLogFrontendProps extends HttpsFrontendProps {
@@ -16,8 +16,10 @@ export interface CtLogFrontendProps extends HttpsFrontendProps {
   readonly host: string;
   /** Capacity of one endpoint (pod) in requests per second. @default 100 */
   readonly maxRatePerEndpoint?: number;
-  readonly cloudArmor: CloudArmorConfig;
-  readonly logging: LoggingConfig;
+  /** Cloud Armor policy of the backend services. @default allow by default, adaptive protection on, no rules */
+  readonly cloudArmor?: CloudArmorConfig;
+  /** Request and health-check logging. @default every request logged, no health-check probes */
+  readonly logging?: LoggingConfig;
 }
 
 /**
@@ -37,7 +39,7 @@ export class CtLogFrontend extends HttpsFrontend {
 
   constructor(scope: Construct, id: string, props: CtLogFrontendProps) {
     super(scope, id);
-    const { names } = props;
+    const names = this.namesOf(props);
     if (props.logs.length === 0) throw new Error(`CtLogFrontend ${this.node.path}: at least one CT log must be served`);
     const prefixes = props.logs.map((l) => l.prefix);
     const twice = prefixes.find((p, i) => prefixes.indexOf(p) !== i);
@@ -59,7 +61,7 @@ export class CtLogFrontend extends HttpsFrontend {
         groups: [{ label: log.region, region: log.region, zones: log.zones, servedZones: log.servedZones, negNames: { http: log.httpNegName } }],
         maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
         securityPolicy: this.securityPolicy.selfLink,
-        logging: props.logging,
+        logging: props.logging ?? DEFAULT_FRONTEND_LOGGING,
       });
     }
     this.backendServices = backends;

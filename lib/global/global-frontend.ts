@@ -14,10 +14,13 @@ export interface GlobalFrontendProps extends HttpsFrontendProps {
   readonly regions: readonly RegionalServiceExport[];
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. */
   readonly maxRatePerEndpoint: number;
-  readonly cloudArmor: CloudArmorConfig;
-  readonly logging: LoggingConfig;
+  /** Cloud Armor policy of the backend services. @default allow by default, adaptive protection on, no rules */
+  readonly cloudArmor?: CloudArmorConfig;
+  /** Request and health-check logging. @default every request logged, no health-check probes */
+  readonly logging?: LoggingConfig;
+  /** Path rules ahead of the service's own routing. @default none */
   readonly extraRoutes?: readonly ExtraRoute[];
-  /** Applied to the HTTP backend service. */
+  /** Applied to the HTTP backend service. @default the backend service defaults */
   readonly httpBackend?: BackendTuning;
 }
 
@@ -34,7 +37,7 @@ export class GlobalFrontend extends ServiceFrontend {
   constructor(scope: Construct, id: string, props: GlobalFrontendProps) {
     super(scope, id, {
       project: props.project,
-      names: props.names,
+      namePrefix: props.namePrefix,
       service: props.service,
       host: props.host,
       managedZone: props.managedZone,

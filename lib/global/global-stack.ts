@@ -105,7 +105,7 @@ export class GlobalStack extends SigstoreStack {
         if (!bucketName) throw new Error(`Public service ${id} is served from a bucket, but the global stack has no bucket for it`);
         bucketFrontends[id] = new BucketFrontend(services, id, {
           project: config.project.id,
-          names,
+          namePrefix: names.prefix,
           service: spec,
           host,
           managedZone: config.dns.zoneName,
@@ -125,7 +125,7 @@ export class GlobalStack extends SigstoreStack {
       const extraRoutes: ExtraRoute[] = dex && this.dexJwks ? [{ paths: ["/auth/keys"], service: this.dexJwks.backendBucket.id }] : [];
       frontends[id] = new GlobalFrontend(services, id, {
         project: config.project.id,
-        names,
+        namePrefix: names.prefix,
         service: spec,
         host,
         managedZone: config.dns.zoneName,
@@ -155,7 +155,7 @@ export class GlobalStack extends SigstoreStack {
       const serve = (id: string, label: string, exported: TilesLogExport, writers?: TilesLogExport[], namePart?: string) => {
         const frontend = new TilesFrontend(this, id, {
           project: config.project.id,
-          names,
+          namePrefix: names.prefix,
           log: exported,
           writers,
           namePart,
@@ -185,7 +185,7 @@ export class GlobalStack extends SigstoreStack {
     if (ctLogs.length > 0) {
       const ctFrontend = new CtLogFrontend(this, "ctlog", {
         project: config.project.id,
-        names,
+        namePrefix: names.prefix,
         logs: ctLogs,
         host: ctLogHost(config),
         managedZone: config.dns.zoneName,

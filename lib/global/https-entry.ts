@@ -1,25 +1,42 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeGlobalForwardingRule } from "@cdktf/provider-google/lib/compute-global-forwarding-rule";
 import { ComputeSslPolicy } from "@cdktf/provider-google/lib/compute-ssl-policy";
 import { ComputeTargetHttpsProxy } from "@cdktf/provider-google/lib/compute-target-https-proxy";
-import type { CloudArmorConfig } from "../config/schema";
+import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { ResourceNames } from "../shared/names";
+import { projectNames } from "../shared/regional-props";
 import { CloudArmorPolicy } from "./cloud-armor-policy";
 import { HttpsRedirect } from "./https-redirect";
 import { ExistingCertificate, ManagedCertificate } from "./managed-certificate";
 
 /** What every front end is given to serve its host. */
 export interface HttpsFrontendProps {
+  /** Project id of the load balancer's resources. */
   readonly project: string;
-  readonly names: ResourceNames;
+  /**
+   * Prefix of every resource name (`<namePrefix>-<name part>-url-map`, …), so
+   * that two deployments can share a project. @default "sigstore"
+   */
+  readonly namePrefix?: string;
   /** Host name without the trailing dot. */
   readonly host: string;
   /** Cloud DNS zone that answers the certificate's DNS authorization. */
   readonly managedZone: string;
 }
 
-export interface HttpsEntryProps extends HttpsFrontendProps {
+/** Cloud Armor of a front end not given one: allow by default, adaptive protection on, no rules (the configuration's defaults). */
+export const DEFAULT_FRONTEND_CLOUD_ARMOR: CloudArmorConfig = { defaultAction: "allow", adaptiveProtection: true, rules: [] };
+/** Logging of a front end not given one: every request on the backend services, no health-check probes (the configuration's defaults). */
+export const DEFAULT_FRONTEND_LOGGING: LoggingConfig = { loadBalancer: true, loadBalancerSampleRate: 1, healthChecks: false };
+
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+const MANAGED_ZONE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export interface HttpsEntryProps extends Omit<HttpsFrontendProps, "namePrefix"> {
+  /** Names of the entry's resources. */
+  readonly names: ResourceNames;
   /** Name part of the front end, e.g. "fulcio". */
   readonly namePart: string;
   /** URL map the HTTPS proxy serves. */
@@ -110,12 +127,32 @@ export function addHttpsEntry(scope: Construct, props: HttpsEntryProps): HttpsEn
 export abstract class HttpsFrontend extends Construct {
   private entry?: HttpsEntry;
   private ip?: string;
+  private checkedNames?: ResourceNames;
+
+  /**
+   * Checks the props every front end shares (project, name prefix, host,
+   * managed zone; errors name this construct's path) and returns the names
+   * derived from the prefix.
+   */
+  protected namesOf(props: HttpsFrontendProps): ResourceNames {
+    if (this.checkedNames) return this.checkedNames;
+    const kind = this.constructor.name;
+    const names = projectNames(this, kind, props);
+    if (!Token.isUnresolved(props.host) && !HOST.test(props.host)) {
+      throw new Error(`${kind} host "${props.host}" must be a host name such as fulcio.example.com (no scheme, port, path or trailing dot) (${this.node.path})`);
+    }
+    if (!Token.isUnresolved(props.managedZone) && !MANAGED_ZONE.test(props.managedZone)) {
+      throw new Error(`${kind} managedZone "${props.managedZone}" must be a Cloud DNS managed zone name (lowercase letters, digits, hyphens) (${this.node.path})`);
+    }
+    this.checkedNames = names;
+    return names;
+  }
 
   /** Adds the HTTPS entry for `props.host` in this construct (once, after the URL map exists). */
-  protected serveHttps(props: HttpsFrontendProps, entry: Omit<HttpsEntryProps, keyof HttpsFrontendProps>): HttpsEntry {
+  protected serveHttps(props: HttpsFrontendProps, entry: Omit<HttpsEntryProps, keyof HttpsFrontendProps | "names">): HttpsEntry {
     if (this.entry) throw new Error(`${this.node.path}: the HTTPS entry is already added`);
-    const { project, names, host, managedZone } = props;
-    this.entry = addHttpsEntry(this, { project, names, host, managedZone, ...entry });
+    const { project, host, managedZone } = props;
+    this.entry = addHttpsEntry(this, { project, names: this.namesOf(props), host, managedZone, ...entry });
     this.ip = this.entry.address?.address ?? entry.address!;
     return this.entry;
   }
@@ -126,16 +163,16 @@ export abstract class HttpsFrontend extends Construct {
    * (id `edge-armor`), for backend buckets.
    */
   protected addCloudArmor(
-    props: { readonly names: ResourceNames; readonly cloudArmor: CloudArmorConfig },
+    props: HttpsFrontendProps & { readonly cloudArmor?: CloudArmorConfig },
     namePart: string,
     description: string,
     options: { readonly edge?: boolean } = {},
   ): CloudArmorPolicy {
     const edge = options.edge === true;
     return new CloudArmorPolicy(this, edge ? "edge-armor" : "cloud-armor", {
-      name: props.names.of(namePart, edge ? "edge-armor" : "armor"),
+      name: this.namesOf(props).of(namePart, edge ? "edge-armor" : "armor"),
       description,
-      config: props.cloudArmor,
+      config: props.cloudArmor ?? DEFAULT_FRONTEND_CLOUD_ARMOR,
       edge,
     });
   }

@@ -7,7 +7,7 @@ import type { CloudArmorConfig, LoggingConfig } from "../config/schema";
 import type { TilesLogExport, TilesReadRoute } from "../regional/tiles-log";
 import { regionCode } from "../shared/names";
 import type { CloudArmorPolicy } from "./cloud-armor-policy";
-import { HttpsFrontend, HttpsFrontendProps } from "./https-entry";
+import { DEFAULT_FRONTEND_LOGGING, HttpsFrontend, HttpsFrontendProps } from "./https-entry";
 import { addNegBackendService, NegProtocol } from "./neg-backends";
 
 export interface TilesFrontendProps extends HttpsFrontendProps {
@@ -32,9 +32,13 @@ export interface TilesFrontendProps extends HttpsFrontendProps {
   readonly namePart?: string;
   /** Capacity of one endpoint (pod) in requests per second, for RATE balancing. @default 100 */
   readonly maxRatePerEndpoint?: number;
-  /** Rules of the write path's policy; the IP allow/deny rules also guard the bucket at the edge. */
-  readonly cloudArmor: CloudArmorConfig;
-  readonly logging: LoggingConfig;
+  /**
+   * Rules of the write path's policy; the IP allow/deny rules also guard the bucket at the edge.
+   * @default allow by default, adaptive protection on, no rules
+   */
+  readonly cloudArmor?: CloudArmorConfig;
+  /** Request and health-check logging. @default every request logged, no health-check probes */
+  readonly logging?: LoggingConfig;
 }
 
 /**
@@ -58,7 +62,8 @@ export class TilesFrontend extends HttpsFrontend {
 
   constructor(scope: Construct, id: string, props: TilesFrontendProps) {
     super(scope, id);
-    const { names, log } = props;
+    const { log } = props;
+    const names = this.namesOf(props);
     const spec = log.spec;
     const writers = props.writers ?? [log];
     if (writers.length === 0) throw new Error(`TilesFrontend ${this.node.path}: at least one log must take writes`);
@@ -126,7 +131,7 @@ export class TilesFrontend extends HttpsFrontend {
     const spec = props.log.spec;
     return addNegBackendService(this, {
       project: props.project,
-      names: props.names,
+      names: this.namesOf(props),
       namePart: part,
       title,
       subject: `${spec.title} ${props.log.shard}`,
@@ -141,7 +146,7 @@ export class TilesFrontend extends HttpsFrontend {
       })),
       maxRatePerEndpoint: props.maxRatePerEndpoint ?? 100,
       securityPolicy: this.securityPolicy.selfLink,
-      logging: props.logging,
+      logging: props.logging ?? DEFAULT_FRONTEND_LOGGING,
     });
   }
 }

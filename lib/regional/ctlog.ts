@@ -5,7 +5,7 @@ import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-acco
 import { WorkloadIdentityServiceAccount } from "../shared/iam";
 import { ctLogPrefix } from "../shared/log-placement";
 import { regionCode } from "../shared/names";
-import type { RegionalContext } from "./context";
+import { nameOrDefault, RegionalPlacementProps, regionalNames, RFC1035_NAME, SECRET_ID, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 import { NegPublication } from "./neg-publication";
 import { addSigningKeySecret } from "./signing-key-secret";
 import type { TrillianDatabase, TrillianMySqlInstance } from "./trillian-database";
@@ -20,12 +20,24 @@ export const CTLOG_KUBERNETES = { namespace: "ctlog-system", serviceAccount: "ct
  */
 export const CTLOG_KEY_LOADER_SERVICE_ACCOUNT = "ctlog-key-loader";
 
-export interface CtLogProps {
-  readonly context: RegionalContext;
+export interface CtLogProps extends RegionalPlacementProps {
+  /** Zones of the region whose NEGs serve the log (the front end makes one backend per zone). */
+  readonly zones: readonly string[];
   /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
   readonly workloadPool: string;
-  /** The region's Trillian storage, which holds the CT log's trees. */
-  readonly database: TrillianDatabase;
+  /**
+   * The region's Trillian storage, which holds the CT log's trees: the
+   * database (its `ctlogInstance`), or the one Cloud SQL instance to use.
+   */
+  readonly database: TrillianDatabase | TrillianMySqlInstance;
+  /** Id of the front end's Google service account. @default "<namePrefix>-ctlog-<region code>" (e.g. sigstore-ctlog-use1) */
+  readonly serviceAccountId?: string;
+  /** Id of the secret that holds the passphrase-encrypted PEM signing key. @default "<namePrefix>-ctlog-<region>-private-key" */
+  readonly privateKeySecretId?: string;
+  /** Id of the secret that holds the key's passphrase. @default "<privateKeySecretId>-passphrase" */
+  readonly passphraseSecretId?: string;
+  /** Name of the standalone NEG of ct_server's HTTP port. @default "<namePrefix>-ctlog-<region code>-http" */
+  readonly negName?: string;
 }
 
 /** ct_server's health endpoint on its serving port. */
@@ -86,31 +98,39 @@ export class CtLog extends Construct {
   private readonly privateKey: SecretManagerSecret;
   private readonly privateKeyPassphrase: SecretManagerSecret;
   private readonly published: NegPublication;
-  private readonly context: RegionalContext;
+  private readonly region: string;
+  private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: CtLogProps) {
     super(scope, id);
-    const { context } = props;
+    const names = regionalNames(this, "CtLog", props);
+    const { project, region } = props;
+    if (props.zones.length === 0) throw new Error(`CtLog needs the zones of its NEGs (${this.node.path})`);
     if (!props.workloadPool) throw new Error(`CtLog needs the cluster's workloadPool (${this.node.path})`);
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
-      project: context.project,
-      accountId: context.names.serviceAccountId("ctlog", context.region),
-      displayName: `CT log (${context.region})`,
+      project,
+      accountId: nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId("ctlog", region), SERVICE_ACCOUNT_ID),
+      displayName: `CT log (${region})`,
       description: "Certificate transparency log front end: signs SCTs with its key from Secret Manager",
       kubernetes: { workloadPool: props.workloadPool, ...CTLOG_KUBERNETES },
     });
 
-    const secretId = context.names.of("ctlog", context.region);
-    this.keySecretNames = { privateKey: `${secretId}-private-key`, passphrase: `${secretId}-private-key-passphrase` };
+    const privateKeySecretId = nameOrDefault(this, "privateKeySecretId", props.privateKeySecretId, () => `${names.of("ctlog", region)}-private-key`, SECRET_ID);
+    this.keySecretNames = {
+      privateKey: privateKeySecretId,
+      passphrase: nameOrDefault(this, "passphraseSecretId", props.passphraseSecretId, () => `${privateKeySecretId}-passphrase`, SECRET_ID),
+    };
     this.privateKey = addSigningKeySecret(this, "private-key", {
-      context,
+      project,
+      region,
       secretId: this.keySecretNames.privateKey,
       reader: this.serviceAccount,
     });
     // The PEM is encrypted (createctconfig only takes an encrypted one); its passphrase is a secret of its own.
     this.privateKeyPassphrase = addSigningKeySecret(this, "private-key-passphrase", {
-      context,
+      project,
+      region,
       secretId: this.keySecretNames.passphrase,
       reader: this.serviceAccount,
     });
@@ -121,13 +141,14 @@ export class CtLog extends Construct {
       member: `serviceAccount:${props.workloadPool}[${CTLOG_KUBERNETES.namespace}/${CTLOG_KEY_LOADER_SERVICE_ACCOUNT}]`,
     });
 
-    this.treeInstance = props.database.ctlogInstance;
+    this.treeInstance = "ctlogInstance" in props.database ? props.database.ctlogInstance : props.database;
 
-    this.context = context;
-    this.prefix = ctLogPrefix(context.region);
-    this.negName = context.names.of("ctlog", regionCode(context.region), "http");
+    this.region = region;
+    this.zones = props.zones;
+    this.prefix = ctLogPrefix(region);
+    this.negName = nameOrDefault(this, "negName", props.negName, () => names.of("ctlog", regionCode(region), "http"), RFC1035_NAME);
     // Published for the global front end, which reads it from this stack's state.
-    this.published = new NegPublication(this, "frontend", { negNames: { http: this.negName }, zones: context.zones });
+    this.published = new NegPublication(this, "frontend", { negNames: { http: this.negName }, zones: props.zones });
   }
 
   /** Makes the published NEG name wait for what creates the NEG (the chart's Service). */
@@ -147,9 +168,9 @@ export class CtLog extends Construct {
   /** What `CtLogFrontend` consumes, as cross-stack references. */
   get exported(): CtLogExport {
     return {
-      region: this.context.region,
+      region: this.region,
       prefix: this.prefix,
-      zones: this.context.zones,
+      zones: this.zones,
       servedZones: this.published.servedZones,
       httpNegName: this.published.attribute("http"),
     };

@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
+import type { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { PrivatecaCaPool } from "@cdktf/provider-google/lib/privateca-ca-pool";
 import { PrivatecaCaPoolIamMember } from "@cdktf/provider-google/lib/privateca-ca-pool-iam-member";
 import { PrivatecaCertificateAuthority } from "@cdktf/provider-google/lib/privateca-certificate-authority";
-import { WorkloadIdentityServiceAccount } from "../shared/iam";
+import { Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { preventDestroy } from "../shared/protection";
-import type { RegionalContext } from "./context";
+import { KEY_RING_NAME, nameOrDefault, RegionalPlacementProps, regionalNames, RFC1035_NAME, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 import { FULCIO_INTERMEDIATE_LIFETIME } from "./fulcio-root";
 
 /** Where the Fulcio chart runs its server (`namespace.name`, and the server's service account for a release named "fulcio"). */
@@ -13,8 +14,7 @@ export const FULCIO_KUBERNETES = { namespace: "fulcio-system", serviceAccount: "
 
 export type FulcioCaMode = "kms" | "privateca";
 
-export interface FulcioProps {
-  readonly context: RegionalContext;
+export interface FulcioProps extends RegionalPlacementProps {
   /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
   readonly workloadPool: string;
   /**
@@ -28,6 +28,7 @@ export interface FulcioProps {
    * Full resource name of the deployment's root CA (`FulcioRootCa.certificateAuthorityId`,
    * a cross-stack value outside the primary region) that signs this region's
    * subordinate CA. Required with `privateca`; not allowed with `kms`.
+   * @default none (`kms` mode)
    */
   readonly rootCaId?: string;
   /** Protection level of the KMS keys (`kms` mode only). @default "HSM" */
@@ -37,6 +38,14 @@ export interface FulcioProps {
    * @default { organization: <namePrefix>, commonName: "<namePrefix>-fulcio-<region>-intermediate" }
    */
   readonly caSubject?: { readonly organization: string; readonly commonName: string };
+  /** Id of the server's Google service account. @default "<namePrefix>-fulcio-<region code>" (e.g. sigstore-fulcio-use1) */
+  readonly serviceAccountId?: string;
+  /** Name of the key ring of the intermediate and key-encryption keys (`kms` mode only). @default "<namePrefix>-fulcio-<region>" */
+  readonly keyRingName?: string;
+  /** Name of the CA pool (`privateca` mode only). @default "<namePrefix>-fulcio-<region>" */
+  readonly caPoolName?: string;
+  /** Id of the subordinate CA in the pool (`privateca` mode only). @default "<namePrefix>-fulcio-<region>-intermediate" */
+  readonly certificateAuthorityName?: string;
 }
 
 /** Fulcio's certificates live 10 minutes; the pool refuses anything over an hour, which bounds what a misused Fulcio identity could mint. */
@@ -62,7 +71,8 @@ export class Fulcio extends Construct {
 
   constructor(scope: Construct, id: string, props: FulcioProps) {
     super(scope, id);
-    const { context } = props;
+    const names = regionalNames(this, "Fulcio", props);
+    const { project, region } = props;
     this.mode = props.ca ?? "kms";
     if (this.mode !== "kms" && this.mode !== "privateca") {
       throw new Error(`Fulcio ca must be "kms" or "privateca", got "${String(this.mode)}" (${this.node.path})`);
@@ -81,17 +91,22 @@ export class Fulcio extends Construct {
     if (this.mode === "kms" && props.rootCaId) {
       throw new Error(`Fulcio rootCaId applies only to ca "privateca"; a "kms" CA's chain to the offline root comes from configuration (${this.node.path})`);
     }
+    for (const [field, given, mode] of [["keyRingName", props.keyRingName, "kms"], ["caPoolName", props.caPoolName, "privateca"], ["certificateAuthorityName", props.certificateAuthorityName, "privateca"]] as const) {
+      if (given !== undefined && this.mode !== mode) throw new Error(`Fulcio ${field} applies only to ca "${mode}" (${this.node.path})`);
+    }
+    const accountId = nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId("fulcio", region), SERVICE_ACCOUNT_ID);
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
-      project: context.project,
-      accountId: context.names.serviceAccountId("fulcio", context.region),
-      displayName: `Fulcio (${context.region})`,
+      project,
+      accountId,
+      displayName: `Fulcio (${region})`,
       description: "Fulcio server: issues code-signing certificates",
       kubernetes: { workloadPool: props.workloadPool, ...FULCIO_KUBERNETES },
     });
 
     if (this.mode === "kms") {
-      const ring = new KeyRing(this, "keys", { project: context.project, name: context.names.of("fulcio", context.region), location: context.region });
+      const ringName = nameOrDefault(this, "keyRingName", props.keyRingName, () => names.of("fulcio", region), KEY_RING_NAME);
+      const ring = new KeyRing(this, "keys", { project, name: ringName, location: region });
       this.intermediateKey = ring.addKey("intermediate", {
         name: "intermediate",
         purpose: "ASYMMETRIC_SIGN",
@@ -110,15 +125,17 @@ export class Fulcio extends Construct {
       });
       this.keyEncryptionKey.grantDecrypter(this.serviceAccount);
     } else {
+      const caName = nameOrDefault(this, "certificateAuthorityName", props.certificateAuthorityName, () => names.of("fulcio", region, "intermediate"), RFC1035_NAME);
+      const poolName = nameOrDefault(this, "caPoolName", props.caPoolName, () => names.of("fulcio", region), RFC1035_NAME);
       const subject = props.caSubject ?? {
-        organization: context.names.prefix,
-        commonName: context.names.of("fulcio", context.region, "intermediate"),
+        organization: names.prefix,
+        commonName: names.of("fulcio", region, "intermediate"),
       };
       this.caPool = preventDestroy(
         new PrivatecaCaPool(this, "ca-pool", {
-          project: context.project,
-          name: context.names.of("fulcio", context.region),
-          location: context.region,
+          project,
+          name: poolName,
+          location: region,
           // DevOps: high issuance volume and no stored certificates or CRLs,
           // which suits certificates that expire after 10 minutes.
           tier: "DEVOPS",
@@ -152,10 +169,10 @@ export class Fulcio extends Construct {
       // every region.
       this.subordinateCa = preventDestroy(
         new PrivatecaCertificateAuthority(this, "intermediate-ca", {
-          project: context.project,
-          location: context.region,
+          project,
+          location: region,
           pool: this.caPool.name,
-          certificateAuthorityId: context.names.of("fulcio", context.region, "intermediate"),
+          certificateAuthorityId: caName,
           type: "SUBORDINATE",
           subordinateConfig: { certificateAuthority: props.rootCaId },
           lifetime: FULCIO_INTERMEDIATE_LIFETIME,
@@ -218,6 +235,14 @@ export class Fulcio extends Construct {
    */
   get intermediatePublicKeyPem(): string {
     return this.requireKms(this.intermediateKey, "intermediatePublicKeyPem").publicKeyPem();
+  }
+
+  /**
+   * Lets whoever certifies the intermediate with the offline root (`kms`
+   * mode) read its public key, on the key only; it cannot sign with it.
+   */
+  grantIntermediatePublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.requireKms(this.intermediateKey, "grantIntermediatePublicKeyViewer").grantPublicKeyViewer(grantee);
   }
 
   private requireKms<T>(value: T | undefined, what: string): T {

@@ -1,4 +1,5 @@
 import { GCP_LOCATIONS_DATE, similarRegions, zonesOf } from "../config/gcp-locations";
+import { REGION_NAME, REGION_NAME_HINT, regionNameProblem } from "../shared/names";
 import type { Problem } from "../shared/problems";
 
 // Regions and zones, checked against the dated list of Google Cloud locations
@@ -9,15 +10,9 @@ import type { Problem } from "../shared/problems";
 /** Regions Google does not list yet, with their zone letters: `{ "xx-newregion1": ["a", "b"] }`. */
 export type AdditionalLocations = { readonly [region: string]: readonly string[] };
 
-/** Shape of a region name ("us-east1"), for fields where any region may be named. */
-export const REGION_NAME = /^[a-z]+-[a-z]+[0-9]+$/;
-export const REGION_NAME_HINT = 'must be a GCP region such as "us-east1"';
+// The shape of a region name lives with the names derived from it (shared/names.ts); re-exported for the schema.
+export { REGION_NAME, REGION_NAME_HINT, regionNameProblem };
 const ZONE_NAME = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
-
-/** The region's name has a region's shape. */
-export function regionNameProblem(region: string): string | undefined {
-  return REGION_NAME.test(region) ? undefined : REGION_NAME_HINT;
-}
 
 /** The region exists (in the list, or among the additional locations). */
 export function regionProblem(region: string, additional: AdditionalLocations = {}): string | undefined {

@@ -8,7 +8,7 @@ import { MonitoringSlo, MonitoringSloConfig } from "@cdktf/provider-google/lib/m
 import type { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import { LogMetricsReady } from "../shared/log-metrics-ready";
 import type { ResourceNames } from "../shared/names";
-import type { RegionalContext } from "./context";
+import { RegionalPlacementProps, regionalNames } from "../shared/regional-props";
 import { chart, dashboardJson, incidents, Series, text, Widget } from "./monitoring/dashboard";
 import { AddAlert, caExpiryAlert, cloudSqlAlerts, kmsAlerts, Location, M, nodeAlerts, spannerAlerts } from "./monitoring/infra-alerts";
 import { AlertSpec, AlertTarget, alertPolicy, filter, HOUR, labelIn, metricType, MINUTE, resourceType, seconds } from "./monitoring/policy";
@@ -58,10 +58,18 @@ export interface MonitoredService {
   readonly availabilityGoal?: number;
 }
 
-export interface RegionalMonitoringProps {
-  readonly context: RegionalContext;
-  /** Notification channel ids (`projects/<p>/notificationChannels/<id>`) of every alert policy. */
-  readonly notificationChannels: readonly string[];
+export interface RegionalMonitoringProps extends RegionalPlacementProps {
+  /** Zones of the region: the SLOs count the requests the services' NEGs answered in them. */
+  readonly zones: readonly string[];
+  /**
+   * Whether this region creates what exists once per project: the log-based
+   * pod event metrics (`<namePrefix>-k8s-crashloop`, `…-unschedulable`) and the
+   * KMS alerts. Every other region of the deployment sets false and refers to
+   * the metrics by name, so it must deploy after the primary. @default true
+   */
+  readonly primary?: boolean;
+  /** Notification channel ids (`projects/<p>/notificationChannels/<id>`) of every alert policy. @default [] (policies notify no one) */
+  readonly notificationChannels?: readonly string[];
   /** Uptime checks of each service through this region's ingress. @default true */
   readonly uptimeChecks?: boolean;
   /** Alert policies (log metrics, SLOs and the dashboard exist either way). @default true */
@@ -74,10 +82,10 @@ export interface RegionalMonitoringProps {
   readonly serviceAlerts?: boolean;
   /** Public services served by this region. */
   readonly services: readonly MonitoredService[];
-  /** Name of the region's GKE cluster (a regional cluster, located in `context.region`). */
+  /** Name of the region's GKE cluster (a regional cluster, located in `region`). */
   readonly clusterName: string;
-  /** Which optional Sigstore services run here (their namespaces and databases are watched). */
-  readonly features: MonitoredFeatures;
+  /** Which optional Sigstore services run here (their namespaces and databases are watched). @default none: Fulcio, the TSA and Dex only */
+  readonly features?: MonitoredFeatures;
   /** Cloud SQL instance names of this region (Trillian's databases). Required when Rekor or the CT log runs. @default [] */
   readonly databaseInstances?: readonly string[];
   /** Spanner instance ids of this region (tile logs). Required when a tile log runs. @default [] */
@@ -96,6 +104,7 @@ export interface RegionalMonitoringProps {
   readonly checkerRegions?: readonly UptimeCheckerRegion[];
 }
 
+const NO_OPTIONAL_FEATURES: MonitoredFeatures = { rekor: false, ctlog: false, tuf: false, rekorTiles: false, ctlogTiles: false };
 const SERVICE_ID = /^[a-z][a-z0-9-]{0,19}$/;
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 const DEFAULT_GOAL = 0.995;
@@ -131,20 +140,28 @@ export class RegionalMonitoring extends Construct {
   private readonly eventMetricTypes: { readonly [E in PodEvent]: string };
   private metricsReady?: ITerraformDependable;
   private readonly props: RegionalMonitoringProps;
+  private readonly names: ResourceNames;
   private readonly target: AlertTarget;
   private readonly alertsOn: boolean;
   private readonly workloads: readonly WorkloadId[];
 
   constructor(scope: Construct, id: string, props: RegionalMonitoringProps) {
     super(scope, id);
-    validate(props);
+    const names = regionalNames(this, "RegionalMonitoring", props);
+    try {
+      validate(props);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (${this.node.path})`);
+    }
     this.props = props;
-    const { context } = props;
+    this.names = names;
+    const { project } = props;
+    const primary = props.primary ?? true;
     this.alertsOn = props.alerts ?? true;
     this.target = {
-      project: context.project,
-      notificationChannels: props.notificationChannels,
-      displayPrefix: `[${context.names.prefix} ${context.region}]`,
+      project,
+      notificationChannels: props.notificationChannels ?? [],
+      displayPrefix: `[${names.prefix} ${props.region}]`,
     };
     const period = props.uptimeCheckPeriod ?? DEFAULT_UPTIME_PERIOD;
 
@@ -161,19 +178,19 @@ export class RegionalMonitoring extends Construct {
     }
     this.slos = slos;
 
-    this.workloads = workloadsOf(props.features);
+    this.workloads = workloadsOf(props.features ?? NO_OPTIONAL_FEATURES);
     // Log-based metrics are project-wide: one per kind of event serves every
     // region and namespace. The primary region creates them; the others
     // deploy after it (they wait for its APIs) and refer to them by name.
     const eventMetricTypes = {} as { [E in PodEvent]: string };
     for (const event of ["crashloop", "unschedulable"] as const) {
-      const name = podEventMetricName(context.names, event);
-      if (context.primary) {
+      const name = podEventMetricName(names, event);
+      if (primary) {
         const metric = new LoggingMetric(this, `k8s-${event}-metric`, {
-          project: context.project,
+          project,
           name,
           description: `Kubernetes "${POD_EVENTS[event].reason}" events (${POD_EVENTS[event].title}), every cluster and namespace of the deployment`,
-          filter: podEventMetricFilter({ project: context.project, event }),
+          filter: podEventMetricFilter({ project, event }),
           metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
         });
         this.eventMetrics.push(metric);
@@ -193,7 +210,7 @@ export class RegionalMonitoring extends Construct {
     if (this.alertsOn) {
       const add: AddAlert = (alertId, spec) => this.alert(alertId, spec);
       const at: Location = {
-        project: context.project,
+        project,
         region: this.region,
         cluster: this.cluster,
         kubectl: this.kubectl,
@@ -203,12 +220,12 @@ export class RegionalMonitoring extends Construct {
       if ((props.databaseInstances ?? []).length > 0) cloudSqlAlerts(add, at, props.databaseInstances ?? []);
       if ((props.spannerInstances ?? []).length > 0) spannerAlerts(add, at, props.spannerInstances ?? []);
       // KMS metrics belong to the project, not to a key's region: declared once.
-      if (context.primary) kmsAlerts(add);
+      if (primary) kmsAlerts(add);
       if (props.privateCaPoolId) caExpiryAlert(add, at, props.privateCaPoolId);
     }
 
     this.dashboard = new MonitoringDashboard(this, "dashboard", {
-      project: context.project,
+      project,
       dashboardJson: this.dashboardJson(),
     });
   }
@@ -230,7 +247,7 @@ export class RegionalMonitoring extends Construct {
   }
 
   private get region(): string {
-    return this.props.context.region;
+    return this.props.region;
   }
 
   private get cluster(): string {
@@ -247,15 +264,14 @@ export class RegionalMonitoring extends Construct {
   }
 
   private get kubectl(): string {
-    const { context } = this.props;
-    return `\`gcloud container clusters get-credentials ${this.cluster} --region ${this.region} --project ${context.project}\``;
+    return `\`gcloud container clusters get-credentials ${this.cluster} --region ${this.region} --project ${this.props.project}\``;
   }
 
   // --- Uptime -------------------------------------------------------------
 
   private uptime(service: MonitoredService, period: UptimeCheckPeriod): MonitoringUptimeCheckConfig {
     const check = uptimeCheck(this, `${service.id}-uptime`, {
-      project: this.props.context.project,
+      project: this.props.project,
       displayName: `${this.target.displayPrefix} ${service.title} via the ${this.region} ingress`,
       // The region's own address: the global load balancer would route around
       // an outage of this region and hide it.
@@ -297,20 +313,20 @@ export class RegionalMonitoring extends Construct {
     const negs = service.negNames ?? [];
     const sli = negs.length > 0 ? this.requestSli(negs) : check ? uptimeSli(check) : undefined;
     if (!sli) return undefined;
-    const { context } = this.props;
+    const { project } = this.props;
     const namespace = this.serviceNamespace(service);
     const custom = new MonitoringCustomService(this, `${service.id}-service`, {
-      project: context.project,
-      serviceId: context.names.of(service.id, this.region),
+      project,
+      serviceId: this.names.of(service.id, this.region),
       displayName: `${this.target.displayPrefix} ${service.title}`,
       telemetry: namespace
-        ? { resourceName: `//container.googleapis.com/projects/${context.project}/locations/${this.region}/clusters/${this.cluster}/k8s/namespaces/${namespace}` }
+        ? { resourceName: `//container.googleapis.com/projects/${project}/locations/${this.region}/clusters/${this.cluster}/k8s/namespaces/${namespace}` }
         : undefined,
     });
     const goal = service.availabilityGoal ?? DEFAULT_GOAL;
     const percent = `${Math.round(goal * 1000) / 10}%`;
     const slo = new MonitoringSlo(this, `${service.id}-slo`, {
-      project: context.project,
+      project,
       service: custom.serviceId,
       sloId: "availability",
       displayName: `${percent} availability of ${service.title} in ${this.region}`,
@@ -362,7 +378,7 @@ export class RegionalMonitoring extends Construct {
       metricType(M.lbBackendRequests),
       resourceType("https_lb_rule"),
       labelIn("resource.labels.backend_name", negs),
-      labelIn("resource.labels.backend_scope", this.props.context.zones),
+      labelIn("resource.labels.backend_scope", this.props.zones),
     );
   }
 
@@ -376,7 +392,7 @@ export class RegionalMonitoring extends Construct {
    */
   private podEvents(event: PodEvent): void {
     if (!this.alertsOn) return;
-    const { context } = this.props;
+    const { project } = this.props;
     const spec = POD_EVENTS[event];
     const watched = this.workloads.map((w) => `\`${this.namespaceOf(w)}\` (${WORKLOADS[w].title})`).join(", ");
     const namespaces = this.workloads.map((w) => `"${this.namespaceOf(w)}"`).join(", ");
@@ -395,7 +411,7 @@ export class RegionalMonitoring extends Construct {
         event === "crashloop"
           ? `- \`kubectl -n <namespace> get pods\`, then \`kubectl -n <namespace> logs <pod> --previous\` for the last crash.`
           : `- \`kubectl -n <namespace> describe pod <pod>\` (Events) and the node pool's size limits; the cluster autoscaler's events explain why it did not scale up.`,
-        `- Logs Explorer: \`${podEventFilter({ project: context.project, region: this.region, clusterName: this.cluster, namespace: "<namespace>", event })}\`.`,
+        `- Logs Explorer: \`${podEventFilter({ project, region: this.region, clusterName: this.cluster, namespace: "<namespace>", event })}\`.`,
       ].join("\n"),
       conditions: [
         {
@@ -440,11 +456,11 @@ export class RegionalMonitoring extends Construct {
   // --- Dashboard ----------------------------------------------------------
 
   private dashboardJson(): string {
-    const { context } = this.props;
+    const { project } = this.props;
     const widgets: Widget[] = [
       text(
         "About",
-        `Sigstore in **${this.region}** (cluster \`${this.cluster}\`, project \`${context.project}\`). ` +
+        `Sigstore in **${this.region}** (cluster \`${this.cluster}\`, project \`${project}\`). ` +
           "Uptime is measured through this region's own ingress address, so it shows an outage of the region even while the global " +
           "load balancer routes around it. Availability counts the requests this region's pods answered. " +
           `Namespaces watched for crash-looping and unschedulable pods: ${this.workloads.map((w) => `\`${this.namespaceOf(w)}\``).join(", ")}.`,
@@ -515,7 +531,7 @@ export class RegionalMonitoring extends Construct {
     );
     const databases = this.props.databaseInstances ?? [];
     if (databases.length > 0) {
-      const sql = labelIn("resource.labels.database_id", databases.map((i) => `${context.project}:${i}`));
+      const sql = labelIn("resource.labels.database_id", databases.map((i) => `${project}:${i}`));
       for (const [title, metric] of [["CPU", M.sqlCpu], ["memory", M.sqlMemory], ["disk", M.sqlDisk]] as const) {
         widgets.push(
           chart(`Cloud SQL ${title}`, "utilization", [
@@ -571,7 +587,7 @@ function validate(props: RegionalMonitoringProps): void {
     if (!(goal > 0 && goal <= 0.9999)) throw new Error(`Availability goal of ${s.id} (${goal}) must be above 0 and at most 0.9999`);
   }
   if ((props.uptimeChecks ?? true) && props.checkerRegions) checkCheckerRegions(props.checkerRegions);
-  const { features } = props;
+  const features = props.features ?? NO_OPTIONAL_FEATURES;
   if ((features.rekor || features.ctlog) && (props.databaseInstances ?? []).length === 0) {
     throw new Error("Rekor and the CT log keep their entries in Trillian's Cloud SQL databases: pass databaseInstances so that they are monitored");
   }

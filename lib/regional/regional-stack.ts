@@ -129,6 +129,8 @@ export class RegionalStack extends SigstoreStack {
       primary: this.region === primaryRegionOf(config),
     };
     const protectionLevel = regional.kms.protectionLevel;
+    // What the standalone constructs take instead of the whole context.
+    const placement = { project: context.project, region: context.region, namePrefix: names.prefix };
 
     // APIs are project-wide: the primary region enables them; every other
     // region reads the primary's "ready" value (a cross-stack reference), so
@@ -229,14 +231,14 @@ export class RegionalStack extends SigstoreStack {
         rootCaId = props.primary.fulcioRoot.certificateAuthorityId;
       }
     }
-    this.fulcio = new Fulcio(this, "fulcio-ca", { context, workloadPool, ca: regional.fulcio.ca, rootCaId, protectionLevel });
+    this.fulcio = new Fulcio(this, "fulcio-ca", { ...placement, workloadPool, ca: regional.fulcio.ca, rootCaId, protectionLevel });
     if (regional.fulcio.ca === "privateca") {
       // The self-signed root each region had before the deployment's one root:
       // forgotten, never destroyed (it signed certificates that may still need
       // verifying); the operator disables it (docs/trust-root.md). A no-op on new deployments.
       new RemovedBlock(this, "fulcio-former-regional-root", "google_privateca_certificate_authority.fulcio_ca_root_ca");
     }
-    this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { context, workloadPool, protectionLevel });
+    this.timestampAuthority = new TimestampAuthority(this, "tsa-keys", { ...placement, workloadPool, protectionLevel });
     // What the operator certifies in the ceremony (docs/trust-root.md): the public keys of this region's KMS signing keys.
     if (this.fulcio.mode === "kms") {
       new TerraformOutput(this, "fulcio_intermediate_public_key", {
@@ -248,7 +250,7 @@ export class RegionalStack extends SigstoreStack {
       description: "The Timestamp Authority's KMS signing key (SPKI PEM): certify it under the TSA root, then set trust.regions.<region>.tsaChain",
       value: this.timestampAuthority.signingPublicKeyPem,
     });
-    this.dex = new Dex(this, "dex-identity", { context, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
+    this.dex = new Dex(this, "dex-identity", { ...placement, workloadPool, connectorSecrets: regional.dex.connectorSecrets });
 
     // Transparency logs on Trillian. Rekor v1 is one log, so one region runs
     // it; the CT log runs where its placement says (one shared log, or one per
@@ -259,12 +261,12 @@ export class RegionalStack extends SigstoreStack {
       this.database = new TrillianDatabase(this, "trillian", { context, settings: settings.database, network: this.network.network.id, workloadPool });
     }
     if (runsRekor) {
-      this.rekor = new Rekor(this, "rekor", { context, workloadPool, protectionLevel, database: this.database! });
+      this.rekor = new Rekor(this, "rekor", { ...placement, workloadPool, protectionLevel, database: this.database! });
     } else {
       // A region that ran its own Rekor v1 before keeps that log's data and key, frozen (docs/migration-runbook.md).
       forgetRetired(this, "retired-rekor", RETIRED_REKOR_ADDRESSES);
     }
-    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { context, workloadPool, database: this.database! });
+    if (ctlogHere) this.ctlog = new CtLog(this, "ctlog", { ...placement, zones: context.zones, workloadPool, database: this.database! });
     // The TUF repository is the global stack's; a region's old one is kept, not destroyed.
     forgetRetired(this, "retired-tuf", RETIRED_REGIONAL_TUF_ADDRESSES);
     // A tiles log shard has one sequencer; a region runs at most one shard of each log.
@@ -272,7 +274,8 @@ export class RegionalStack extends SigstoreStack {
     for (const kind of hostedTilesLogs(config, this.region)) {
       const settingsOfLog = config.tiles[kind];
       tilesLogs[kind] = new TilesLog(this, `${kind}-tiles`, {
-        context,
+        ...placement,
+        zones: context.zones,
         kind,
         shardName: settingsOfLog.shardName,
         workloadPool,
@@ -316,7 +319,9 @@ export class RegionalStack extends SigstoreStack {
     }
 
     new RegionalMonitoring(this, "monitoring", {
-      context,
+      ...placement,
+      zones: context.zones,
+      primary: context.primary,
       notificationChannels: config.monitoring.notificationChannels,
       uptimeChecks: config.monitoring.uptimeChecks,
       alerts: config.monitoring.alerts,

@@ -1,13 +1,15 @@
 import { Construct } from "constructs";
 import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
 import { PubsubTopicIamMember } from "@cdktf/provider-google/lib/pubsub-topic-iam-member";
+import type { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
+import type { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { SecureBucket } from "../shared/bucket";
 import { grantProjectRole, Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { preventDestroy } from "../shared/protection";
-import type { RegionalContext } from "./context";
+import { BUCKET_NAME, KEY_RING_NAME, nameOrDefault, RegionalPlacementProps, regionalNames, RFC1035_NAME, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 import type { TrillianDatabase } from "./trillian-database";
 
 /** Where the Rekor chart runs its server (release "rekor" with the scaffold's `server.fullnameOverride: rekor-server`). */
@@ -16,8 +18,7 @@ export const REKOR_KUBERNETES = { namespace: "rekor-system", serviceAccount: "re
 /** Name of Rekor's search index database, as the upstream module and the chart's DSN expect it. */
 export const REKOR_SEARCH_INDEX_DATABASE = "searchindexes";
 
-export interface RekorProps {
-  readonly context: RegionalContext;
+export interface RekorProps extends RegionalPlacementProps {
   /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
   readonly workloadPool: string;
   /** Protection level of the signing key. @default "HSM" */
@@ -32,6 +33,17 @@ export interface RekorProps {
   readonly newEntryTopic?: boolean;
   /** Let Rekor write profiles to Cloud Profiler (a project-level role). @default false */
   readonly profiler?: boolean;
+  /** Id of the server's Google service account. @default "<namePrefix>-rekor-<region code>" (e.g. sigstore-rekor-use1) */
+  readonly serviceAccountId?: string;
+  /** Name of the key ring of the log's signing key. @default "<namePrefix>-rekor-<region>" */
+  readonly keyRingName?: string;
+  /**
+   * Name of the attestation bucket (globally unique).
+   * @default "<project>-<namePrefix>-rekor-attestations-<region>", the project id shortened and a hash added beyond 63 characters
+   */
+  readonly attestationBucketName?: string;
+  /** Name of the new-entry topic. @default "<namePrefix>-rekor-<region>-new-entry" */
+  readonly newEntryTopicName?: string;
 }
 
 /**
@@ -53,7 +65,8 @@ export class Rekor extends Construct {
 
   constructor(scope: Construct, id: string, props: RekorProps) {
     super(scope, id);
-    const { context } = props;
+    const names = regionalNames(this, "Rekor", props);
+    const { project, region } = props;
     if (!props.workloadPool) throw new Error(`Rekor needs the cluster's workloadPool (${this.node.path})`);
     const protectionLevel = props.protectionLevel ?? "HSM";
     if (protectionLevel !== "HSM" && protectionLevel !== "SOFTWARE") {
@@ -62,14 +75,15 @@ export class Rekor extends Construct {
     if (props.database === "") throw new Error(`Rekor needs the search index instance name (${this.node.path})`);
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
-      project: context.project,
-      accountId: context.names.serviceAccountId("rekor", context.region),
-      displayName: `Rekor (${context.region})`,
+      project,
+      accountId: nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId("rekor", region), SERVICE_ACCOUNT_ID),
+      displayName: `Rekor (${region})`,
       description: "Rekor server: signs log checkpoints, stores attestations, indexes entries",
       kubernetes: { workloadPool: props.workloadPool, ...REKOR_KUBERNETES },
     });
 
-    const ring = new KeyRing(this, "keys", { project: context.project, name: context.names.of("rekor", context.region), location: context.region });
+    const ringName = nameOrDefault(this, "keyRingName", props.keyRingName, () => names.of("rekor", region), KEY_RING_NAME);
+    const ring = new KeyRing(this, "keys", { project, name: ringName, location: region });
     // ECDSA P-256, as the upstream module: clients verify Rekor's signatures with it.
     this.signingKey = ring.addKey("signing", { name: "log-signing", purpose: "ASYMMETRIC_SIGN", algorithm: "EC_SIGN_P256_SHA256", protectionLevel });
     this.signingKey.grantSignerVerifier(this.serviceAccount);
@@ -77,9 +91,9 @@ export class Rekor extends Construct {
     this.signingKey.grantViewer(this.serviceAccount);
 
     this.attestationBucket = new SecureBucket(this, "attestations", {
-      project: context.project,
-      name: context.names.bucket("rekor-attestations", context.region),
-      location: context.region,
+      project,
+      name: nameOrDefault(this, "attestationBucketName", props.attestationBucketName, () => names.bucket("rekor-attestations", region), BUCKET_NAME),
+      location: region,
     });
     this.attestationBucket.grantObjectAdmin(this.serviceAccount);
 
@@ -87,7 +101,7 @@ export class Rekor extends Construct {
     // utf8mb3 as the upstream module, which created the index with it.
     this.searchIndex = preventDestroy(
       new SqlDatabase(this, "search-index", {
-        project: context.project,
+        project,
         instance: instanceName,
         name: REKOR_SEARCH_INDEX_DATABASE,
         charset: "utf8mb3",
@@ -96,7 +110,7 @@ export class Rekor extends Construct {
     );
     if (typeof props.database === "string") {
       new SqlUser(this, "search-index-user", {
-        project: context.project,
+        project,
         instance: instanceName,
         name: this.serviceAccount.email,
         type: "CLOUD_IAM_SERVICE_ACCOUNT",
@@ -105,22 +119,25 @@ export class Rekor extends Construct {
       props.database.addIamUser("rekor", this.serviceAccount);
     }
     // Cloud SQL has no instance-level IAM: connecting (Auth Proxy) and logging in (IAM user) are project roles.
-    grantProjectRole(this, "cloudsql-client", { project: context.project, role: "roles/cloudsql.client", grantee: this.serviceAccount });
-    grantProjectRole(this, "cloudsql-instance-user", { project: context.project, role: "roles/cloudsql.instanceUser", grantee: this.serviceAccount });
+    grantProjectRole(this, "cloudsql-client", { project, role: "roles/cloudsql.client", grantee: this.serviceAccount });
+    grantProjectRole(this, "cloudsql-instance-user", { project, role: "roles/cloudsql.instanceUser", grantee: this.serviceAccount });
     if (props.profiler ?? false) {
-      grantProjectRole(this, "profiler-agent", { project: context.project, role: "roles/cloudprofiler.agent", grantee: this.serviceAccount });
+      grantProjectRole(this, "profiler-agent", { project, role: "roles/cloudprofiler.agent", grantee: this.serviceAccount });
     }
 
+    if (props.newEntryTopicName !== undefined && props.newEntryTopic === false) {
+      throw new Error(`Rekor newEntryTopicName needs newEntryTopic (it is false) (${this.node.path})`);
+    }
     if (props.newEntryTopic ?? true) {
       this.topic = new PubsubTopic(this, "new-entry", {
-        project: context.project,
-        name: context.names.of("rekor", context.region, "new-entry"),
+        project,
+        name: nameOrDefault(this, "newEntryTopicName", props.newEntryTopicName, () => names.of("rekor", region, "new-entry"), RFC1035_NAME),
         // Entries of this region's log stay in this region.
-        messageStoragePolicy: { allowedPersistenceRegions: [context.region] },
+        messageStoragePolicy: { allowedPersistenceRegions: [region] },
       });
       // A member on the topic, not a topic policy: the policy would drop every other grant on it.
       new PubsubTopicIamMember(this, "new-entry-publisher", {
-        project: context.project,
+        project,
         topic: this.topic.name,
         role: "roles/pubsub.publisher",
         member: this.serviceAccount.member,
@@ -157,6 +174,16 @@ export class Rekor extends Construct {
   /** Topic id (`projects/<p>/topics/<name>`) of new entries. */
   get newEntryTopicId(): string {
     return this.requireTopic("newEntryTopicId").id;
+  }
+
+  /** Lets a verifier or a trust root builder read the log's public key, on the key only. */
+  grantPublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.signingKey.grantPublicKeyViewer(grantee);
+  }
+
+  /** Lets a reader (an auditor, a mirror) read the stored attestations, on the bucket only. */
+  grantAttestationReader(grantee: Grantee): StorageBucketIamMember {
+    return this.attestationBucket.grantObjectViewer(grantee);
   }
 
   /** Lets a consumer attach subscriptions to the new-entry topic, on the topic itself. */

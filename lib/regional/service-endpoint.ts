@@ -172,7 +172,7 @@ export class RegionalServiceEndpoint extends Construct {
     const { service, names, region } = this.props;
     this.frontend = new ServiceFrontend(this, "frontend", {
       project: props.project,
-      names,
+      namePrefix: names.prefix,
       service,
       namePart: `${service.id}-${regionCode(region)}`,
       host: props.host,

@@ -3,10 +3,11 @@ import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import type { Grantee } from "../shared/iam";
 import { preventDestroy } from "../shared/protection";
-import type { RegionalContext } from "./context";
 
 export interface SigningKeySecretProps {
-  readonly context: RegionalContext;
+  readonly project: string;
+  /** Region the secret's one replica is kept in. */
+  readonly region: string;
   /** Project-wide secret id. */
   readonly secretId: string;
   /** The log's service account, the only reader. */
@@ -21,12 +22,11 @@ export interface SigningKeySecretProps {
  * the logs keep their Terraform addresses.
  */
 export function addSigningKeySecret(scope: Construct, id: string, props: SigningKeySecretProps): SecretManagerSecret {
-  const { context } = props;
   const secret = preventDestroy(
     new SecretManagerSecret(scope, id, {
-      project: context.project,
+      project: props.project,
       secretId: props.secretId,
-      replication: { userManaged: { replicas: [{ location: context.region }] } },
+      replication: { userManaged: { replicas: [{ location: props.region }] } },
       // A destroyed version (a mistaken rotation) stays restorable for 30 days.
       versionDestroyTtl: "2592000s",
       deletionProtection: true,

@@ -10,7 +10,7 @@ import { grantProjectRole, Grantee, WorkloadIdentityServiceAccount } from "../sh
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
 import { regionCode } from "../shared/names";
 import { preventDestroy } from "../shared/protection";
-import type { RegionalContext } from "./context";
+import { BUCKET_NAME, KEY_RING_NAME, nameOrDefault, RegionalPlacementProps, regionalNames, RFC1035_NAME, SECRET_ID, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 import { NegPublication } from "./neg-publication";
 import { addSigningKeySecret } from "./signing-key-secret";
 import { isValidProcessingUnits, shardNameProblem } from "./tiles-log-validation";
@@ -88,8 +88,9 @@ export interface TilesSpannerSettings {
   readonly automaticBackups?: boolean;
 }
 
-export interface TilesLogProps {
-  readonly context: RegionalContext;
+export interface TilesLogProps extends RegionalPlacementProps {
+  /** Zones of the region whose NEGs serve the log (the front end makes one backend per zone). */
+  readonly zones: readonly string[];
   readonly kind: TilesLogKind;
   /**
    * Short name of the shard (1 to 10 lowercase letters, digits or hyphens),
@@ -101,6 +102,7 @@ export interface TilesLogProps {
   readonly workloadPool: string;
   /** Protection level of the key-encryption key (Rekor v2). @default "HSM" */
   readonly protectionLevel?: KeyProtectionLevel;
+  /** The Spanner instance's capacity, edition and backups. @default 100 processing units, STANDARD, daily backups */
   readonly spanner?: TilesSpannerSettings;
   /**
    * Whether anyone may read the tile bucket. A transparency log exists to be
@@ -117,6 +119,21 @@ export interface TilesLogProps {
    * release called `<chart>-<shard>`, one release per shard)
    */
   readonly kubernetes?: { readonly namespace?: string; readonly serviceAccount?: string };
+  /** Id of the log's Google service account. @default "<namePrefix>-<kind>-<shard>-<region code>" (e.g. sigstore-rekor-2026-use1) */
+  readonly serviceAccountId?: string;
+  /** Id of the Spanner instance (6 to 30 characters). @default "<namePrefix>-<kind>-<shard>-<region code>" */
+  readonly spannerInstanceName?: string;
+  /**
+   * Name of the tile bucket (globally unique).
+   * @default "<project>-<namePrefix>-<chart>-<shard>-<region>", the project id shortened and a hash added beyond 63 characters
+   */
+  readonly tileBucketName?: string;
+  /** Key ring of the key-encryption key (Rekor v2 only). @default "<namePrefix>-<chart>-<shard>-<region>" */
+  readonly keyRingName?: string;
+  /** Secret ids of the key pair (TesseraCT only). @default "<namePrefix>-<chart>-<shard>-<region>-private-key" and "…-public-key" */
+  readonly keySecretIds?: { readonly privateKey: string; readonly publicKey: string };
+  /** Standalone NEG names. @default "<namePrefix>-<chart>-<shard>-<region code>-http" (and "…-grpc" for a log with gRPC) */
+  readonly negNames?: { readonly http: string; readonly grpc?: string };
 }
 
 /**
@@ -141,6 +158,7 @@ export interface TilesLogExport {
 }
 
 const SHORT_ID = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
+const SPANNER_INSTANCE = { pattern: SHORT_ID, rule: "6 to 30 lowercase letters, digits or hyphens, starting with a letter" } as const;
 const SEQUENCER_DATABASE = "sequencer";
 // rekor-tiles derives its antispam database from the sequencer's: "<sequencer>-antispam".
 const ANTISPAM_DATABASE = `${SEQUENCER_DATABASE}-antispam`;
@@ -180,12 +198,18 @@ export class TilesLog extends Construct {
   private readonly privateKey?: SecretManagerSecret;
   private readonly publicKey?: SecretManagerSecret;
   private readonly published: NegPublication;
-  private readonly context: RegionalContext;
+  private readonly project: string;
+  private readonly region: string;
+  private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: TilesLogProps) {
     super(scope, id);
-    const { context, kind } = props;
-    this.context = context;
+    const { kind, project, region } = props;
+    const names = regionalNames(this, "TilesLog", props);
+    this.project = project;
+    this.region = region;
+    this.zones = props.zones;
+    if (props.zones.length === 0) throw new Error(`TilesLog needs the zones of its NEGs (${this.node.path})`);
     if (!(kind in TILES_LOGS)) throw new Error(`TilesLog kind must be "rekor" or "ctlog", got "${String(kind)}" (${this.node.path})`);
     const badShardName = shardNameProblem(props.shardName);
     if (badShardName) throw new Error(`TilesLog shardName "${props.shardName}" ${badShardName} (${this.node.path})`);
@@ -203,13 +227,17 @@ export class TilesLog extends Construct {
     this.shardName = props.shardName;
     const spec = this.spec;
     const shard = props.shardName;
-    const { names, project, region } = context;
+    if (spec.signer === "tink-kms" && props.keySecretIds) throw new Error(`TilesLog keySecretIds: ${spec.title} keeps its key as a Tink keyset wrapped by KMS (${this.node.path})`);
+    if (spec.signer === "secret-manager" && props.keyRingName !== undefined) throw new Error(`TilesLog keyRingName: ${spec.title} keeps its keys in Secret Manager (${this.node.path})`);
+    if (props.negNames && !props.negNames.grpc !== (spec.grpcServicePaths.length === 0)) {
+      throw new Error(`TilesLog negNames.grpc is ${spec.grpcServicePaths.length > 0 ? "required" : "not allowed"}: ${spec.title} ${spec.grpcServicePaths.length > 0 ? "serves" : "has no"} gRPC (${this.node.path})`);
+    }
     // Project-wide names (buckets, key rings, secrets) carry the full region; ids limited
     // to 30 characters (Spanner instances, service accounts) the region code.
-    const base = names.of(spec.chart, shard, region);
+    const base = (): string => names.of(spec.chart, shard, region);
     const shortId = [names.prefix, kind, shard, regionCode(region)].join("-");
-    if (!SHORT_ID.test(shortId)) {
-      throw new Error(`Spanner instance and service account id "${shortId}" must be 6 to 30 lowercase letters, digits or hyphens; shorten namePrefix or the shard name (${this.node.path})`);
+    if ((props.spannerInstanceName === undefined || props.serviceAccountId === undefined) && !SHORT_ID.test(shortId)) {
+      throw new Error(`Spanner instance and service account id "${shortId}" must be 6 to 30 lowercase letters, digits or hyphens; shorten namePrefix or the shard name, or set spannerInstanceName and serviceAccountId (${this.node.path})`);
     }
 
     this.kubernetes = {
@@ -218,18 +246,19 @@ export class TilesLog extends Construct {
     };
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
       project,
-      accountId: names.serviceAccountId(`${kind}-${shard}`, region),
+      accountId: nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId(`${kind}-${shard}`, region), SERVICE_ACCOUNT_ID),
       displayName: `${spec.title} ${shard} (${region})`,
       description: `${spec.title} log shard ${shard}: sequences in Spanner, writes tiles, signs checkpoints`,
       kubernetes: { workloadPool: props.workloadPool, ...this.kubernetes },
     });
 
     // --- Spanner: the sequencer (entries not yet integrated, coordination rows) and the antispam index.
+    const instanceName = nameOrDefault(this, "spannerInstanceName", props.spannerInstanceName, () => shortId, SPANNER_INSTANCE);
     this.spannerInstance = preventDestroy(
       new SpannerInstance(this, "spanner", {
         project,
-        name: shortId,
-        displayName: shortId,
+        name: instanceName,
+        displayName: instanceName,
         config: `regional-${region}`,
         edition: props.spanner?.edition ?? "STANDARD",
         processingUnits,
@@ -253,7 +282,7 @@ export class TilesLog extends Construct {
     // --- Tiles: written once (the checkpoint is overwritten), read by anyone unless publicTiles is false.
     this.tileBucket = new SecureBucket(this, "tiles", {
       project,
-      name: names.bucket(spec.chart, shard, region),
+      name: nameOrDefault(this, "tileBucketName", props.tileBucketName, () => names.bucket(spec.chart, shard, region), BUCKET_NAME),
       location: region,
       // Read constantly by clients, monitors and witnesses.
       storageClass: "STANDARD",
@@ -265,7 +294,7 @@ export class TilesLog extends Construct {
 
     // --- Signing key material: Terraform creates containers and grants, never key values.
     if (spec.signer === "tink-kms") {
-      const ring = new KeyRing(this, "keys", { project, name: base, location: region });
+      const ring = new KeyRing(this, "keys", { project, name: nameOrDefault(this, "keyRingName", props.keyRingName, base, KEY_RING_NAME), location: region });
       // Wraps the Tink keyset (the checkpoint signing key) the chart mounts from a ConfigMap;
       // the log only ever decrypts it. Old versions stay enabled on rotation, so the keyset stays readable.
       this.keyEncryptionKey = ring.addKey("checkpoint-kek", {
@@ -276,8 +305,8 @@ export class TilesLog extends Construct {
       });
       this.keyEncryptionKey.grantDecrypter(this.serviceAccount);
     } else {
-      this.privateKey = this.keySecret("private-key", `${base}-private-key`);
-      this.publicKey = this.keySecret("public-key", `${base}-public-key`);
+      this.privateKey = this.keySecret("private-key", nameOrDefault(this, "keySecretIds.privateKey", props.keySecretIds?.privateKey, () => `${base()}-private-key`, SECRET_ID));
+      this.publicKey = this.keySecret("public-key", nameOrDefault(this, "keySecretIds.publicKey", props.keySecretIds?.publicKey, () => `${base()}-public-key`, SECRET_ID));
     }
 
     if (props.metrics ?? true) {
@@ -289,12 +318,12 @@ export class TilesLog extends Construct {
 
     // NEGs are zonal; the region code keeps the names short and tells regions apart in the console.
     this.negNames = {
-      http: names.of(spec.chart, shard, regionCode(region), "http"),
-      grpc: spec.grpcServicePaths.length > 0 ? names.of(spec.chart, shard, regionCode(region), "grpc") : undefined,
+      http: nameOrDefault(this, "negNames.http", props.negNames?.http, () => names.of(spec.chart, shard, regionCode(region), "http"), RFC1035_NAME),
+      grpc: spec.grpcServicePaths.length > 0 ? nameOrDefault(this, "negNames.grpc", props.negNames?.grpc, () => names.of(spec.chart, shard, regionCode(region), "grpc"), RFC1035_NAME) : undefined,
     };
     this.published = new NegPublication(this, "frontend", {
       negNames: this.negNames,
-      zones: context.zones,
+      zones: props.zones,
       // A reference: the global stack sees the name only once the bucket exists.
       extra: { bucket: this.tileBucket.name },
     });
@@ -303,7 +332,7 @@ export class TilesLog extends Construct {
   private database(id: string, name: string): SpannerDatabase {
     return preventDestroy(
       new SpannerDatabase(this, id, {
-        project: this.context.project,
+        project: this.project,
         instance: this.spannerInstance.name,
         name,
         databaseDialect: "GOOGLE_STANDARD_SQL",
@@ -315,7 +344,7 @@ export class TilesLog extends Construct {
   }
 
   private keySecret(id: string, secretId: string): SecretManagerSecret {
-    return addSigningKeySecret(this, id, { context: this.context, secretId, reader: this.serviceAccount });
+    return addSigningKeySecret(this, id, { project: this.project, region: this.region, secretId, reader: this.serviceAccount });
   }
 
   /** Spanner instance id (for monitoring and the database paths). */
@@ -334,7 +363,7 @@ export class TilesLog extends Construct {
   }
 
   private databasePath(database: SpannerDatabase): string {
-    return `projects/${this.context.project}/instances/${this.spannerInstance.name}/databases/${database.name}`;
+    return `projects/${this.project}/instances/${this.spannerInstance.name}/databases/${database.name}`;
   }
 
   /** The tile bucket's name: the chart's `server.gcp.bucket`. */
@@ -394,8 +423,8 @@ export class TilesLog extends Construct {
     return {
       spec: this.spec,
       shard: this.shardName,
-      region: this.context.region,
-      zones: this.context.zones,
+      region: this.region,
+      zones: this.zones,
       servedZones: this.published.servedZones,
       bucketName: this.published.attribute("bucket"),
       httpNegName: this.published.attribute("http"),

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { Grantee, WorkloadIdentityServiceAccount } from "../shared/iam";
 import { CryptoKey, KeyProtectionLevel, KeyRing } from "../shared/kms";
-import type { RegionalContext } from "./context";
+import { KEY_RING_NAME, nameOrDefault, RegionalPlacementProps, regionalNames, SERVICE_ACCOUNT_ID } from "../shared/regional-props";
 
 /** Where the tsa chart runs its server (`namespace.name`, and the server's service account for a release named "tsa"). */
 export const TSA_KUBERNETES = { namespace: "tsa-system", serviceAccount: "tsa-server" } as const;
@@ -10,8 +10,7 @@ export const TSA_KUBERNETES = { namespace: "tsa-system", serviceAccount: "tsa-se
 /** The timestamp server's `--timestamp-signer`. */
 export type TimestampSigner = "tink" | "kms";
 
-export interface TimestampAuthorityProps {
-  readonly context: RegionalContext;
+export interface TimestampAuthorityProps extends RegionalPlacementProps {
   /** The cluster's workload pool (`<project>.svc.id.goog`), as a reference to the cluster. */
   readonly workloadPool: string;
   /** Protection level of both keys. @default "HSM" */
@@ -26,6 +25,10 @@ export interface TimestampAuthorityProps {
    * @default "tink"
    */
   readonly signer?: TimestampSigner;
+  /** Id of the server's Google service account. @default "<namePrefix>-tsa-<region code>" (e.g. sigstore-tsa-use1) */
+  readonly serviceAccountId?: string;
+  /** Name of the key ring of the signing and key-encryption keys. @default "<namePrefix>-tsa-<region>" */
+  readonly keyRingName?: string;
 }
 
 /**
@@ -43,7 +46,8 @@ export class TimestampAuthority extends Construct {
 
   constructor(scope: Construct, id: string, props: TimestampAuthorityProps) {
     super(scope, id);
-    const { context } = props;
+    const names = regionalNames(this, "TimestampAuthority", props);
+    const { project, region } = props;
     this.signer = props.signer ?? "tink";
     if (this.signer !== "tink" && this.signer !== "kms") {
       throw new Error(`TimestampAuthority signer must be "tink" or "kms", got "${String(this.signer)}" (${this.node.path})`);
@@ -55,14 +59,15 @@ export class TimestampAuthority extends Construct {
     if (!props.workloadPool) throw new Error(`TimestampAuthority needs the cluster's workloadPool (${this.node.path})`);
 
     this.serviceAccount = new WorkloadIdentityServiceAccount(this, "server", {
-      project: context.project,
-      accountId: context.names.serviceAccountId("tsa", context.region),
-      displayName: `Timestamp Authority (${context.region})`,
+      project,
+      accountId: nameOrDefault(this, "serviceAccountId", props.serviceAccountId, () => names.serviceAccountId("tsa", region), SERVICE_ACCOUNT_ID),
+      displayName: `Timestamp Authority (${region})`,
       description: "Timestamp server: signs RFC 3161 timestamps",
       kubernetes: { workloadPool: props.workloadPool, ...TSA_KUBERNETES },
     });
 
-    const ring = new KeyRing(this, "keys", { project: context.project, name: context.names.of("tsa", context.region), location: context.region });
+    const ringName = nameOrDefault(this, "keyRingName", props.keyRingName, () => names.of("tsa", region), KEY_RING_NAME);
+    const ring = new KeyRing(this, "keys", { project, name: ringName, location: region });
     this.signingKey = ring.addKey("signing", {
       name: "signing",
       purpose: "ASYMMETRIC_SIGN",
@@ -110,5 +115,10 @@ export class TimestampAuthority extends Construct {
    */
   grantChainSigner(grantee: Grantee): KmsCryptoKeyIamMember {
     return this.signingKey.grantSignerVerifier(grantee);
+  }
+
+  /** Lets a verifier or a trust root builder read the signing key's public key, on the key only. */
+  grantPublicKeyViewer(grantee: Grantee): KmsCryptoKeyIamMember {
+    return this.signingKey.grantPublicKeyViewer(grantee);
   }
 }

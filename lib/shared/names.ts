@@ -1,6 +1,15 @@
 import { createHash } from "crypto";
 
 /** GCP resource-name shape (an RFC 1035 label); the configuration schema checks names with it too. */
+/** Shape of a region name ("us-east1"), for fields where any region may be named. */
+export const REGION_NAME = /^[a-z]+-[a-z]+[0-9]+$/;
+export const REGION_NAME_HINT = 'must be a GCP region such as "us-east1"';
+
+/** The region's name has a region's shape. */
+export function regionNameProblem(region: string): string | undefined {
+  return REGION_NAME.test(region) ? undefined : REGION_NAME_HINT;
+}
+
 export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_LENGTH = 63;
 const SERVICE_ACCOUNT_ID_MAX = 30;
