@@ -48,7 +48,9 @@ function standIns(json: string): string {
 function recordWorld(stack: StackJson): object {
   const retype = (address: string) => address.replace(/^google_dns_record_set\./, "terraform_data.");
   const records = Object.entries(stack.resource?.google_dns_record_set ?? {}).filter(([id]) => id.endsWith("_a_record"));
-  const guards = Object.entries(stack.resource?.terraform_data ?? {}).filter(([, r]) => r.provisioner);
+  // Record guards: the terraform_data whose creation lists the zone's record sets (other local-exec steps, such as
+  // CloudSqlDatabaseRoles, are not part of the records' world).
+  const guards = Object.entries(stack.resource?.terraform_data ?? {}).filter(([, r]) => r.provisioner && JSON.stringify(r.provisioner).includes("dns record-sets"));
   const kept = new Set(guards.map(([id]) => `terraform_data.${id}`));
   const world: any = {
     terraform: { required_version: stack.terraform.required_version },
