@@ -11,8 +11,8 @@ const path = require("path");
 const KNOWN_SECONDS = {
   "terraform/dns-handoff.terraform.test.ts": 10,
   "shared/dns-handoff.test.ts": 12,
-  "determinism.test.ts": 11,
-  "quickstart.test.ts": 10,
+  "determinism.test.ts": 5,
+  "quickstart.test.ts": 14,
   "terraform/cross-stack.terraform.test.ts": 6.5,
   "shared/stack-json.test.ts": 6,
   "functions/build.test.ts": 6,
