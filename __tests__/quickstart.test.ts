@@ -31,7 +31,7 @@ function quickStartCommands(): string[] {
 function checkout(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const fresh = (src: string) => !/[\\/]functions[\\/][^\\/]+[\\/]dist([\\/]|$)/.test(src);
-  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "lib", "config", "functions"]) {
+  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "scripts", "lib", "config", "functions"]) {
     const from = path.join(REPO_ROOT, entry);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, entry), { recursive: true, filter: fresh });
   }
