@@ -97,19 +97,21 @@ export function synthFresh(config: SigstoreConfig | SigstoreConfigInput, options
  * match (`key`, from the sandbox's parse).
  */
 function synthFiles(config: SigstoreConfig | SigstoreConfigInput, key: string, options: { fast: boolean }): Record<string, string> {
-  const result = outside().synthFiles(JSON.stringify(config), options.fast);
+  const realm = outside();
+  // Without node's require (a runner with no main module), in this sandbox.
+  if (!realm) return readSynth(config, options);
+  const result = realm.synthFiles(JSON.stringify(config), options.fast);
   if (result.key !== key) throw new Error("the configuration parsed outside the test sandbox differs from the one parsed inside it");
   return result.files;
 }
 
 type Outside = { synthFiles(configJson: string, fast: boolean): { key: string; files: Record<string, string> } };
-let outsideModule: Outside | undefined;
-function outside(): Outside {
-  if (!outsideModule) {
+let outsideModule: Outside | null | undefined;
+function outside(): Outside | null {
+  if (outsideModule === undefined) {
     // node's own require, from the worker's realm (jest's require would load the modules into this test file's sandbox).
-    const nodeRequire = vm.runInThisContext("process.mainModule && process.mainModule.require") as NodeRequire | undefined;
-    if (typeof nodeRequire !== "function") throw new Error("node's require is not reachable from the test sandbox");
-    outsideModule = nodeRequire(path.join(__dirname, "synth-outside.js")) as Outside;
+    const nodeRequire = vm.runInThisContext("typeof process === 'object' && process.mainModule ? process.mainModule.require : undefined") as NodeRequire | undefined;
+    outsideModule = typeof nodeRequire === "function" ? (nodeRequire(path.join(__dirname, "synth-outside.js")) as Outside) : null;
   }
   return outsideModule;
 }
@@ -121,6 +123,11 @@ function outside(): Outside {
  * synthDeployment, which synthesizes outside the sandbox.
  */
 export function synthInSandbox(config: SigstoreConfig | SigstoreConfigInput): Synthesized {
+  return fromFiles(readSynth(config, { fast: true }));
+}
+
+/** Synthesizes with this sandbox's modules and returns the files written. */
+function readSynth(config: SigstoreConfig | SigstoreConfigInput, options: { fast: boolean }): Record<string, string> {
   // Loaded on first use, so test files that never call this do not load cdktf into their sandbox.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require("cdktf") as typeof import("cdktf");
@@ -130,10 +137,10 @@ export function synthInSandbox(config: SigstoreConfig | SigstoreConfigInput): Sy
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-"));
   try {
     const app = new App({ outdir });
-    enableFastSynthesis(app);
+    if (options.fast) enableFastSynthesis(app);
     addSigstoreDeployment(app, parseConfig(config));
     app.synth();
-    return fromFiles(readTree(outdir));
+    return readTree(outdir);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
