@@ -9,14 +9,15 @@ const path = require("path");
 
 /** Measured seconds (CPU, one suite alone); only the order matters. */
 const KNOWN_SECONDS = {
-  "terraform/dns-handoff.terraform.test.ts": 10,
-  "shared/dns-handoff.test.ts": 12,
-  "determinism.test.ts": 5,
-  "quickstart.test.ts": 14,
-  "terraform/cross-stack.terraform.test.ts": 6.5,
-  "shared/stack-json.test.ts": 6,
+  "quickstart.test.ts": 15,
+  "terraform/dns-handoff.terraform.test.ts": 11,
+  "shared/dns-handoff.test.ts": 10.5,
   "functions/build.test.ts": 6,
-  "config/validation.test.ts": 5.5,
+  "regional/workloads.test.ts": 5,
+  "terraform/cross-stack.terraform.test.ts": 4.5,
+  "shared/stack-json.test.ts": 4,
+  "config/validation.test.ts": 4,
+  "trust/clients.test.ts": 4,
 };
 
 class LongestFirstSequencer extends Sequencer {
