@@ -13,7 +13,9 @@ const fs = require("fs");
 const path = require("path");
 
 const sucraseDir = path.dirname(require.resolve("sucrase/package.json"));
-const { transform } = require("sucrase");
+// sucrase itself loads only when a file is not cached yet.
+let sucraseTransform;
+const transform = (...args) => (sucraseTransform ??= require("sucrase").transform)(...args);
 // sucrase/register/ts hooks require() through pirates; resolved from sucrase, whose dependency it is.
 const pirates = require(require.resolve("pirates", { paths: [sucraseDir] }));
 
