@@ -14,13 +14,34 @@ const crypto = require("crypto");
 const ROOT = path.resolve(__dirname, "../..");
 require(path.join(ROOT, "scripts", "register-ts.js"));
 const { App } = require("cdktf");
-const { addSigstoreDeployment } = require(path.join(ROOT, "lib", "app"));
-const { parseConfig } = require(path.join(ROOT, "lib", "config", "load"));
-const { enableFastSynthesis } = require(path.join(ROOT, "lib", "shared", "fast-synthesis"));
-const { disableTokenStackTraces } = require(path.join(ROOT, "lib", "shared", "lean-synth"));
 
-// As the sandbox's setup does for its own cdktf (and as a fast synth does anyway).
-disableTokenStackTraces();
+/** This checkout's modules (not node_modules) in node's module cache, with their modification times when loaded. */
+let loaded = new Map();
+let lib;
+
+/**
+ * The library's modules, loaded again when one of them changed since they
+ * were loaded (a worker outlives a run in `jest --watch`).
+ */
+function library() {
+  const stale = lib === undefined || [...loaded].some(([file, mtime]) => !fs.existsSync(file) || fs.statSync(file).mtimeMs !== mtime);
+  if (stale) {
+    for (const file of Object.keys(require.cache)) if (isOwn(file)) delete require.cache[file];
+    lib = {
+      addSigstoreDeployment: require(path.join(ROOT, "lib", "app")).addSigstoreDeployment,
+      parseConfig: require(path.join(ROOT, "lib", "config", "load")).parseConfig,
+      enableFastSynthesis: require(path.join(ROOT, "lib", "shared", "fast-synthesis")).enableFastSynthesis,
+    };
+    // As the sandbox's setup does for its own cdktf (and as a fast synth does anyway).
+    require(path.join(ROOT, "lib", "shared", "lean-synth")).disableTokenStackTraces();
+    loaded = new Map(Object.keys(require.cache).filter(isOwn).map((file) => [file, fs.statSync(file).mtimeMs]));
+  }
+  return lib;
+}
+
+function isOwn(file) {
+  return file.startsWith(ROOT + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`) && file !== __filename;
+}
 
 function readTree(dir, base = dir, out = {}) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -37,6 +58,7 @@ function readTree(dir, base = dir, out = {}) {
  * computes it in the sandbox) and every file written, by relative path.
  */
 function synthFiles(configJson, fast) {
+  const { addSigstoreDeployment, parseConfig, enableFastSynthesis } = library();
   const parsed = parseConfig(JSON.parse(configJson));
   const key = crypto.createHash("sha256").update(JSON.stringify(parsed)).digest("hex");
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-"));
