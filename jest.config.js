@@ -9,6 +9,8 @@ module.exports = {
   // Synthesizing stacks is CPU-bound; two workers match the two cores we target.
   maxWorkers: 2,
   testTimeout: 60000,
+  // Longest suites first (known ones even on a fresh clone, without jest's timings).
+  testSequencer: "<rootDir>/__tests__/helpers/sequencer.js",
   // Builds the prebuilt function zips the library reads when missing or stale,
   // and makes a per-run cache of synthesized deployments shared by the workers.
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.js",

@@ -2,10 +2,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App } from "cdktf";
-import { addSigstoreDeployment } from "../../lib/app";
+import * as vm from "vm";
 import { loadConfigFile, parseConfig } from "../../lib/config/load";
-import { enableFastSynthesis } from "../../lib/shared/fast-synthesis";
 import type { SigstoreConfig, SigstoreConfigInput } from "../../lib/config/schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -52,15 +50,6 @@ export function midMigrationConfig(): SigstoreConfig {
   return loadConfigFile(MID_MIGRATION_CONFIG);
 }
 
-function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) readTree(full, base, out);
-    else out[path.relative(base, full)] = fs.readFileSync(full, "utf8");
-  }
-  return out;
-}
-
 /**
  * Synthesizes a whole deployment (with the app's opt-in fast synthesis, as
  * main.ts does) and reads it back. Each distinct parsed configuration is
@@ -76,7 +65,7 @@ export function synthDeployment(config: SigstoreConfig | SigstoreConfigInput): S
   const cacheFile = cacheDir ? path.join(cacheDir, `${key}.json`) : undefined;
   if (!files && cacheFile && fs.existsSync(cacheFile)) files = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as Record<string, string>;
   if (!files) {
-    files = synthFiles(parsed, { fast: true });
+    files = synthFiles(config, key, { fast: true });
     if (cacheFile) {
       // Written whole, then renamed: another worker never reads half a file.
       const partial = `${cacheFile}.${process.pid}.partial`;
@@ -97,20 +86,73 @@ const MEMO = new Map<string, Record<string, string>>();
  * (determinism, stock against fast). `fast: false` is stock cdktf.
  */
 export function synthFresh(config: SigstoreConfig | SigstoreConfigInput, options: { fast: boolean }): Synthesized {
-  return fromFiles(synthFiles(parseConfig(config), options));
+  const parsed = parseConfig(config);
+  return fromFiles(synthFiles(config, createHash("sha256").update(JSON.stringify(parsed)).digest("hex"), options));
 }
 
-function synthFiles(parsed: SigstoreConfig, options: { fast: boolean }): Record<string, string> {
+/**
+ * Synthesizes in the worker's own realm (helpers/synth-outside.js: node's
+ * require, modules loaded once per worker, no sandbox globals). The
+ * configuration crosses as JSON and is parsed there; the parsed forms must
+ * match (`key`, from the sandbox's parse).
+ */
+function synthFiles(config: SigstoreConfig | SigstoreConfigInput, key: string, options: { fast: boolean }): Record<string, string> {
+  const realm = outside();
+  // Without node's require (a runner with no main module), in this sandbox.
+  if (!realm) return readSynth(config, options);
+  const result = realm.synthFiles(JSON.stringify(config), options.fast);
+  if (result.key !== key) throw new Error("the configuration parsed outside the test sandbox differs from the one parsed inside it");
+  return result.files;
+}
+
+type Outside = { synthFiles(configJson: string, fast: boolean): { key: string; files: Record<string, string> } };
+let outsideModule: Outside | null | undefined;
+function outside(): Outside | null {
+  if (outsideModule === undefined) {
+    // node's own require, from the worker's realm (jest's require would load the modules into this test file's sandbox).
+    const nodeRequire = vm.runInThisContext("typeof process === 'object' && process.mainModule ? process.mainModule.require : undefined") as NodeRequire | undefined;
+    outsideModule = typeof nodeRequire === "function" ? (nodeRequire(path.join(__dirname, "synth-outside.js")) as Outside) : null;
+  }
+  return outsideModule;
+}
+
+/**
+ * A fresh synthesis inside this test file's sandbox, with the file's own
+ * instances of the library's modules: for a test that changes a module (adds
+ * a registry entry) before synthesizing. Never cached. Other tests use
+ * synthDeployment, which synthesizes outside the sandbox.
+ */
+export function synthInSandbox(config: SigstoreConfig | SigstoreConfigInput): Synthesized {
+  return fromFiles(readSynth(config, { fast: true }));
+}
+
+/** Synthesizes with this sandbox's modules and returns the files written. */
+function readSynth(config: SigstoreConfig | SigstoreConfigInput, options: { fast: boolean }): Record<string, string> {
+  // Loaded on first use, so test files that never call this do not load cdktf into their sandbox.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { addSigstoreDeployment } = require("../../lib/app") as typeof import("../../lib/app");
+  const { enableFastSynthesis } = require("../../lib/shared/fast-synthesis") as typeof import("../../lib/shared/fast-synthesis");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-"));
   try {
     const app = new App({ outdir });
     if (options.fast) enableFastSynthesis(app);
-    addSigstoreDeployment(app, parsed);
+    addSigstoreDeployment(app, parseConfig(config));
     app.synth();
     return readTree(outdir);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) readTree(full, base, out);
+    else out[path.relative(base, full)] = fs.readFileSync(full, "utf8");
+  }
+  return out;
 }
 
 function fromFiles(files: Record<string, string>): Synthesized {

@@ -2,7 +2,8 @@
 // consumer: the configuration schema, the NEG names, the regional endpoints,
 // the global front ends, the A records and the uptime checks. This file adds
 // a fake service to the registry BEFORE the library is loaded (so the schema,
-// built at load time, sees it too) and synthesizes one deployment with it.
+// built at load time, sees it too) and synthesizes one deployment with it
+// (synthInSandbox: with this file's modules, not synthDeployment's shared ones).
 import type * as ServicesModule from "../../lib/shared/services";
 import type * as SynthHelpers from "../helpers/synth";
 import type * as LoadModule from "../../lib/config/load";
@@ -23,7 +24,7 @@ const ECHO = {
 (registry.PUBLIC_SERVICE_IDS as unknown as string[]).push("echo");
 (registry.PUBLIC_SERVICES as unknown as Record<string, unknown>).echo = ECHO;
 
-const { baseConfig, resources, synthDeployment, withConfig } = require("../helpers/synth") as typeof SynthHelpers;
+const { baseConfig, resources, synthInSandbox, withConfig } = require("../helpers/synth") as typeof SynthHelpers;
 const { parseConfig } = require("../../lib/config/load") as typeof LoadModule;
 const { frozenRekorLogs, rekorRegionOf, regionsServing } = require("../../lib/shared/placement") as typeof PlacementModule;
 const { RETIRED_REGIONAL_TUF_ADDRESSES, RETIRED_REKOR_ADDRESSES } = require("../../lib/regional/retired-state") as typeof RetiredModule;
@@ -42,7 +43,8 @@ const input = withConfig((c) => {
     rekor: { region: WEST.region },
   };
 });
-const { stacks } = synthDeployment(input);
+// In this file's sandbox, where the registry has the fake service.
+const { stacks } = synthInSandbox(input);
 const global = stacks.global;
 const regional = { [EAST.region]: stacks[`regional-${EAST.region}`], [WEST.region]: stacks[`regional-${WEST.region}`] };
 const allStacks = Object.entries(stacks);

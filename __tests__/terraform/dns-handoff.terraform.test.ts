@@ -198,16 +198,16 @@ describeWithTerraform("DNS hand-off under real Terraform", () => {
   const others = [...new Set([regionalPhase, globalPhase, weightedPhase, backPhase].flatMap(guardedNames))].filter((n) => n !== FQDN).sort();
   let root: string;
   let bin: string;
+  /** Workspaces after the first deploys (see `start`), made once and copied by each test that starts there. */
+  let started: string;
 
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-"));
-    // A gcloud that answers only the question the guards must ask: $FAKE_RRSETS
-    // for Fulcio's name, no record for the other hosts' (created new here).
-    bin = path.join(root, "bin");
-    fs.mkdirSync(bin);
+  /** A directory with a gcloud that answers only the question the guards must ask: $FAKE_RRSETS for Fulcio's name, no record for the other hosts' (created new here). */
+  function gcloudStub(dir: string): string {
+    const stub = path.join(dir, "bin");
+    fs.mkdirSync(stub);
     const question = (name: string) => ["dns", "record-sets", "list", "--project=sigstore-test", "--zone=test-zone", `--name=${name}`, "--type=A", "--format=json"].join(" ");
     fs.writeFileSync(
-      path.join(bin, "gcloud"),
+      path.join(stub, "gcloud"),
       [
         "#!/bin/sh",
         `[ "$*" = "${question(FQDN)}" ] && { printf '%s' "$FAKE_RRSETS"; exit 0; }`,
@@ -217,23 +217,51 @@ describeWithTerraform("DNS hand-off under real Terraform", () => {
       ].join("\n"),
       { mode: 0o755 },
     );
+    return stub;
+  }
+
+  // Deploying the regional phase to a new project, regional stack first, is
+  // where most scenarios start: it runs once here, its results are asserted
+  // in the first test, and those scenarios continue from copies of the two
+  // workspaces (their state files).
+  let firstDeploys: { regional?: Change; regionalRecord: any; global?: Change };
+  beforeAll(() => {
+    started = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-start-"));
+    const stub = gcloudStub(started);
+    const regional = new Workspace(path.join(started, "regional-us-east1"), stub);
+    const global = new Workspace(path.join(started, "global"), stub);
+    const regionalChange = regional.deploy(regionalPhase["regional-us-east1"]);
+    firstDeploys = { regional: regionalChange, regionalRecord: regional.record(), global: global.deploy(regionalPhase.global) };
+  });
+  afterAll(() => fs.rmSync(started, { recursive: true, force: true }));
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-handoff-"));
+    bin = gcloudStub(root);
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const workspace = (stack: string) => new Workspace(path.join(root, stack), bin);
   const existing = (rrdatas: string[]) => ({ rrsets: [{ kind: "dns#resourceRecordSet", name: FQDN, type: "A", ttl: 300, rrdatas }] });
 
+  /** Both stacks as the first deploys left them (regional phase, regional stack first): copies of the state made in beforeAll. */
   function start(): { regional: Workspace; global: Workspace } {
+    for (const stack of ["regional-us-east1", "global"]) fs.cpSync(path.join(started, stack), path.join(root, stack), { recursive: true });
     const regional = workspace("regional-us-east1");
     const global = workspace("global");
-    expect(regional.deploy(regionalPhase["regional-us-east1"])).toEqual({ actions: ["create"], importing: false });
-    // On the region's front end, read from its :443 forwarding rule.
-    expect(regional.record().rrdatas).toEqual([REGIONAL_IP]);
-    // The global stack's removed block is a no-op while it never owned the record.
-    expect(global.deploy(regionalPhase.global)).toBeUndefined();
     expect([regional.managesRecord(), global.managesRecord()]).toEqual([true, false]);
     return { regional, global };
   }
+
+  it("first deploys of a new project: the regional stack creates the record, the global stack holds none", () => {
+    expect(firstDeploys.regional).toEqual({ actions: ["create"], importing: false });
+    // On the region's front end, read from its :443 forwarding rule.
+    expect(firstDeploys.regionalRecord.rrdatas).toEqual([REGIONAL_IP]);
+    // The global stack's removed block is a no-op while it never owned the record.
+    expect(firstDeploys.global).toBeUndefined();
+    const { regional, global } = start();
+    expect([regional.managesRecord(), global.managesRecord()]).toEqual([true, false]);
+  });
 
   it("meets the guard of every host the stacks create, not only Fulcio's", () => {
     expect(others).toEqual(["ctfe.sigstore.test.example.", "oauth2.sigstore.test.example.", "rekor.sigstore.test.example.", "timestamp.sigstore.test.example.", "tuf.sigstore.test.example."]);

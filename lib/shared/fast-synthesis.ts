@@ -1,7 +1,10 @@
 import { App, Aspects, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, OperatorExpression, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from "cdktf";
+import * as fs from "fs";
+import * as path from "path";
 import type { IConstruct } from "constructs";
 import { fastResolve } from "./fast-resolve";
 import { disableTokenStackTraces } from "./lean-synth";
+import { stableJson } from "./stable-json";
 
 /**
  * Opt-in fast synthesis for the stacks of this library.
@@ -14,6 +17,8 @@ import { disableTokenStackTraces } from "./lean-synth";
  *   token whose value may change after preparing (a Lazy, or any token that is
  *   not a Terraform expression); such elements are resolved again, as cdktf does;
  * - plain data is walked without cdktf's per-value resolve context;
+ * - the stack's JSON is written by a faster equivalent of cdktf's
+ *   json-stable-stringify (stable-json.ts), same bytes;
  * - cdktf's per-token stack traces are not recorded (process-wide; they are only
  *   printed when a token fails to resolve).
  * Escape hatches (`addOverride`, `overrideLogicalId`, Aspects, Lazy values, a
@@ -90,7 +95,40 @@ export function fastPrepareStack(stack: TerraformStack): void {
     if (cacheable && !resolver.volatile) cache.set(element, resolved);
   }
   PREPARED.set(stack, cache);
+  writeWithStableJson(stack);
 }
+
+/**
+ * cdktf's StackSynthesizer writes `json-stable-stringify(stack.toTerraform(),
+ * { space: 2 })`. Wrapped here for this synth: while it runs, the stack's
+ * toTerraform hands the synthesizer an empty document (so everything else it
+ * does, validations, assets, annotations, stays cdktf's) and keeps the real
+ * one, which is then written over it with stableJson: the same bytes.
+ */
+function writeWithStableJson(stack: TerraformStack): void {
+  const internal = stack as unknown as { synthesizer: { synthesize(session: { outdir: string; manifest: { forStack(s: TerraformStack): { synthesizedStackPath: string } } }): void } };
+  const synthesizer = internal.synthesizer;
+  if (!synthesizer || typeof synthesizer.synthesize !== "function" || WRAPPED.has(synthesizer)) return;
+  const original = synthesizer.synthesize;
+  synthesizer.synthesize = function (session) {
+    let json: unknown;
+    const own = stack as unknown as { toTerraform?: () => unknown };
+    own.toTerraform = () => {
+      json = Object.getPrototypeOf(stack).toTerraform.call(stack);
+      return {};
+    };
+    try {
+      original.call(this, session);
+    } finally {
+      delete own.toTerraform;
+    }
+    // Undefined when cdktf wrote HCL instead (SYNTH_HCL_OUTPUT), which never calls toTerraform.
+    if (json !== undefined) fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath), stableJson(json));
+  };
+  WRAPPED.add(synthesizer);
+}
+
+const WRAPPED = new WeakSet<object>();
 
 /**
  * cdktf's toTerraform, minus repeated work: elements prepared in this synth
