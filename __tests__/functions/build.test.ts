@@ -73,14 +73,18 @@ describe("function bundles", () => {
   });
 
   it("zip to the same bytes in every time zone", () => {
-    // fflate stamps entries in local time; a fresh process per zone shows the bytes do not depend on it.
+    // fflate stamps entries in local time. One fresh process (not this worker, whose zone other tests share)
+    // switches its zone between zips: Node applies a new process.env.TZ to Date at once.
     const script =
       'const b = require("./functions/build.ts");' +
-      'process.stdout.write(JSON.stringify({ offset: new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset(), hash: b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })) }));';
-    const runs = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((TZ) =>
-      JSON.parse(execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ } }).toString()),
+      'process.stdout.write(JSON.stringify(["UTC", "Pacific/Kiritimati", "America/Los_Angeles"].map((zone) => {' +
+      '  process.env.TZ = zone;' +
+      '  return { offset: new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset(), hash: b.sha256(b.deterministicZip({ "b.js": new Uint8Array([2]), "a.js": new Uint8Array([1]) })) };' +
+      "})));";
+    const runs: { offset: number; hash: string }[] = JSON.parse(
+      execFileSync(process.execPath, ["--require", "sucrase/register/ts", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, TZ: "Asia/Kolkata" } }).toString(),
     );
-    // The zone took effect in each process: UTC, UTC+14, UTC-8 in January.
+    // The zone took effect for each zip: UTC, UTC+14, UTC-8 in January.
     expect(runs.map((r) => r.offset)).toEqual([0, -840, 480]);
     const hashes = runs.map((r) => r.hash);
     expect(new Set(hashes).size).toBe(1);
