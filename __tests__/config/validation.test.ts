@@ -153,6 +153,15 @@ describe("rejected configuration names the field and the fix", () => {
   });
 });
 
+describe("features", () => {
+  it("refuses an instance without a live transparency log, naming the feature to keep", () => {
+    expect(problems(withConfig((c) => (c.features = { rekor: false })))).toEqual([
+      "features.rekor: an instance needs a transparency log: keep features.rekor (Rekor v1) or enable features.rekorTiles (Rekor v2)",
+    ]);
+    expect(parseConfig(withConfig((c) => (c.features = { rekor: false, rekorTiles: true }))).features).toMatchObject({ rekor: false, rekorTiles: true });
+  });
+});
+
 describe("synth with a bad configuration", () => {
   it("exits non-zero with the message and writes nothing", () => {
     const dir = tempDir("bad-synth-");

@@ -140,7 +140,7 @@ describe("Rekor v1: one log in one region", () => {
     expect(rekorRegionOf(parseConfig(baseConfig()))).toBe(EAST.region);
     expect(rekorRegionOf(parseConfig(withConfig((c) => (c.primaryRegion = WEST.region))))).toBe(WEST.region);
     expect(regionsServing(parseConfig(input), "rekor")).toEqual([WEST.region]);
-    expect(regionsServing(parseConfig(withConfig((c) => (c.features = { rekor: false }))), "rekor")).toEqual([]);
+    expect(regionsServing(parseConfig(withConfig((c) => (c.features = { rekor: false, rekorTiles: true }))), "rekor")).toEqual([]);
   });
 
   it("exists exactly once across all stacks: one search index, key ring, attestation bucket and topic, in its region", () => {

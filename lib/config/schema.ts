@@ -328,6 +328,11 @@ const featuresSchema = strict({
   rekorTiles: z.boolean().default(false),
   /** TesseraCT (Spanner and a public tile bucket). */
   ctlogTiles: z.boolean().default(false),
+}).superRefine((features, ctx) => {
+  // Every signature is logged: the signing configuration needs a live transparency log.
+  if (!features.rekor && !features.rekorTiles) {
+    ctx.addIssue({ code: "custom", path: ["rekor"], message: "an instance needs a transparency log: keep features.rekor (Rekor v1) or enable features.rekorTiles (Rekor v2)" });
+  }
 });
 
 const projectSettingsShape = {
