@@ -99,20 +99,29 @@ function deploy(root: string, stack: string): { status: number | null; output: s
 }
 
 describeWithTerraform("cross-stack wiring under real Terraform", () => {
+  // Both tests start from the same deployed regions: the regional stacks are applied once, into a project
+  // directory that each test then copies elsewhere (so the relative state paths are exercised after a move too).
+  let deployed: string;
+  let regional: string[];
   let root: string;
+  beforeAll(async () => {
+    deployed = fs.mkdtempSync(path.join(os.tmpdir(), "tf-cross-stack-regions-"));
+    const { stacks } = synthDeployment(await servingExampleConfig());
+    writeProject(deployed, stacks);
+    // The primary region first: the others read its "APIs enabled" value.
+    regional = ["regional-us-east1", ...Object.keys(stacks).filter((s) => s.startsWith("regional-") && s !== "regional-us-east1")];
+    for (const stack of regional) expect([stack, deploy(deployed, stack).status]).toEqual([stack, 0]);
+  });
+  afterAll(() => fs.rmSync(deployed, { recursive: true, force: true }));
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "tf-cross-stack-"));
+    fs.cpSync(deployed, root, { recursive: true });
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("the global stack reads every region's NEG names from the regional state files, wherever the project lives", async () => {
     const config = await servingExampleConfig();
-    const { stacks } = synthDeployment(config);
-    writeProject(root, stacks);
-    // The primary region first: the others read its "APIs enabled" value.
-    const regional = ["regional-us-east1", ...Object.keys(stacks).filter((s) => s.startsWith("regional-") && s !== "regional-us-east1")];
-    for (const stack of regional) expect(deploy(root, stack).status).toBe(0);
-    // The state files land in the project directory, where the global stack's remote-state reads look.
+    // The state files landed in the project directory, where the global stack's remote-state reads look.
     expect(fs.readdirSync(root).filter((f) => f.endsWith(".tfstate")).sort()).toEqual(regional.map((s) => `terraform.${s}.tfstate`).sort());
 
     const global = deploy(root, "global");
@@ -126,8 +135,7 @@ describeWithTerraform("cross-stack wiring under real Terraform", () => {
 
   it("refuses to plan the global stack before a region that gained a zone is deployed", async () => {
     const config = await servingExampleConfig();
-    writeProject(root, synthDeployment(config).stacks);
-    for (const stack of ["regional-us-east1", "regional-europe-west1", "regional-asia-northeast1"]) expect(deploy(root, stack).status).toBe(0);
+    expect([...regional].sort()).toEqual(["regional-asia-northeast1", "regional-europe-west1", "regional-us-east1"]);
 
     const grown = structuredClone(config);
     // A zone newer than the library's list of zones, declared as the configuration allows.
