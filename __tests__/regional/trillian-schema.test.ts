@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { CloudSqlDatabaseRoles } from "../../lib/regional/sql-database-roles";
 import { grantStatements, schemaCheckStatement } from "../../lib/regional/workloads/trillian-schema";
 import { allResources, baseConfig, FULL_CONFIG_CTLOG_PUBLIC_KEY, fullConfig, StackJson, synthDeployment, withConfig } from "../helpers/synth";
+import { coalesce, unknownPaths } from "../helpers/chart-values";
 
 // fullConfig: the example with Rekor v1 and the shared CT log in the primary (us-east1), one CT log shard ("2026");
 // Fulcio on CA Service, so it (and the CT log, which reads its roots) is installed without certificate chains.
@@ -286,30 +287,3 @@ describe("building blocks", () => {
     expect(stack).toBeDefined();
   });
 });
-
-// ---------------------------------------------------------------- helpers (as in workloads.test.ts)
-
-/** Helm's coalescing of values onto defaults: maps merge key by key, anything else replaces. */
-function coalesce(defaults: unknown, values: unknown): unknown {
-  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(values)) out[k] = coalesce(defaults[k], v);
-  return out;
-}
-
-/** Paths set in `values` that values.yaml does not have (a key with an empty-map or scalar default is a leaf). */
-function unknownPaths(values: unknown, defaults: unknown, at = ""): string[] {
-  if (!values || typeof values !== "object" || Array.isArray(values)) return [];
-  const out: string[] = [];
-  for (const [key, v] of Object.entries(values)) {
-    const p = at ? `${at}.${key}` : key;
-    const d = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as any)[key] : undefined;
-    if (d === undefined && !(defaults && typeof defaults === "object" && key in (defaults as object))) {
-      out.push(p);
-      continue;
-    }
-    if (d && typeof d === "object" && !Array.isArray(d) && Object.keys(d).length > 0) out.push(...unknownPaths(v, d, p));
-  }
-  return out;
-}

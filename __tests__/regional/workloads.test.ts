@@ -12,6 +12,7 @@ import { parseConfig } from "../../lib/config/load";
 import type { SigstoreConfig } from "../../lib/config/schema";
 import type { ChartRelease } from "../../lib/regional/workloads/release";
 import { baseConfig, StackJson, withConfig } from "../helpers/synth";
+import { coalesce, unknownPaths } from "../helpers/chart-values";
 import { describeWithTerraform } from "../helpers/terraform";
 import { issue, selfSigned } from "../trust/pki";
 
@@ -595,14 +596,6 @@ describe("configuration errors name the field", () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** Helm's coalescing of values onto defaults: maps merge key by key, anything else replaces. */
-function coalesce(defaults: unknown, values: unknown): unknown {
-  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(values)) out[k] = coalesce(defaults[k], v);
-  return out;
-}
 
 function walk(value: unknown, visit: (path: string, value: unknown) => void, at = ""): void {
   visit(at, value);
@@ -610,25 +603,6 @@ function walk(value: unknown, visit: (path: string, value: unknown) => void, at 
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, visit, at ? `${at}.${k}` : k);
 }
 
-/**
- * Paths set in `values` that values.yaml does not have. A key whose default
- * is an empty map (annotations, config) or a scalar/list is a leaf: below it
- * anything goes; a key with a non-empty map default is descended into.
- */
-function unknownPaths(values: unknown, defaults: unknown, at = ""): string[] {
-  if (!values || typeof values !== "object" || Array.isArray(values)) return [];
-  const out: string[] = [];
-  for (const [key, v] of Object.entries(values)) {
-    const p = at ? `${at}.${key}` : key;
-    const d = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? (defaults as any)[key] : undefined;
-    if (d === undefined && !(defaults && typeof defaults === "object" && key in (defaults as object))) {
-      out.push(p);
-      continue;
-    }
-    if (d && typeof d === "object" && !Array.isArray(d) && Object.keys(d).length > 0) out.push(...unknownPaths(v, d, p));
-  }
-  return out;
-}
 
 /** Resolves a cdktf token string as it is rendered in the region's JSON. */
 function resolved(region: string, token: string): string {
