@@ -192,6 +192,8 @@ export { DEFAULT_FRONTEND_CLOUD_ARMOR, DEFAULT_FRONTEND_LOGGING } from "./global
 export type { HttpsEntry, HttpsEntryProps, HttpsFrontendProps } from "./global/https-entry";
 export { ServiceFrontend } from "./frontend/service-frontend";
 export type { ServiceFrontendProps, NegGroup } from "./frontend/service-frontend";
+export { ApplyTimeCommand } from "./shared/apply-time-command";
+export type { ApplyTimeCommandProps } from "./shared/apply-time-command";
 export { RecordGuard } from "./shared/record-guard";
 export type { RecordGuardProps } from "./shared/record-guard";
 

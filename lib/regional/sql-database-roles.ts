@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformResource } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
+import { ApplyTimeCommand } from "../shared/apply-time-command";
 
 /** Database roles Cloud SQL for MySQL can assign through its Admin API (no SQL session needed). */
 export type CloudSqlPredefinedRole = "cloudsqlsuperuser";
@@ -39,25 +40,13 @@ const SCRIPT = [
  * `databaseRoles`), once per user and role set; it never deletes anything
  * (the roles go with the user).
  */
-export class CloudSqlDatabaseRoles extends TerraformResource {
+export class CloudSqlDatabaseRoles extends ApplyTimeCommand {
   constructor(scope: Construct, id: string, private readonly props: CloudSqlDatabaseRolesProps) {
     super(scope, id, {
-      terraformResourceType: "terraform_data",
-      terraformGeneratorMetadata: { providerName: "terraform" },
+      script: SCRIPT,
+      environment: { PROJECT: props.project, INSTANCE: props.instance, SQL_USER: props.serviceAccountEmail, ROLES: props.roles.join(",") },
+      triggers: { project: props.project, instance: props.instance, user: props.serviceAccountEmail, roles: props.roles.join(",") },
       dependsOn: [props.user],
-      provisioners: [
-        {
-          type: "local-exec",
-          interpreter: ["/bin/sh", "-c"],
-          command: SCRIPT,
-          environment: {
-            PROJECT: props.project,
-            INSTANCE: props.instance,
-            SQL_USER: props.serviceAccountEmail,
-            ROLES: props.roles.join(","),
-          },
-        },
-      ],
     });
     if (props.roles.length === 0) throw new Error(`${this.node.path}: CloudSqlDatabaseRoles needs at least one role`);
   }
@@ -65,17 +54,5 @@ export class CloudSqlDatabaseRoles extends TerraformResource {
   /** The roles assigned, for reviewers and tests. */
   get roles(): readonly CloudSqlPredefinedRole[] {
     return this.props.roles;
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { triggers_replace: this.triggers() };
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return { triggers_replace: { value: this.triggers(), isBlock: false, type: "simple", storageClassType: "anyMap" } };
-  }
-
-  private triggers(): { [key: string]: string } {
-    return { project: this.props.project, instance: this.props.instance, user: this.props.serviceAccountEmail, roles: this.props.roles.join(",") };
   }
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Fn, TerraformResource } from "cdktf";
+import { Fn } from "cdktf";
+import { ApplyTimeCommand } from "./apply-time-command";
 import type { WeightedAddress } from "./service-a-record";
 
 export interface RecordGuardProps {
@@ -53,41 +54,19 @@ const SCRIPT = [
  * (the stack's own record, e.g. after an upgrade). It runs once per owner and
  * name; the record depends on it.
  */
-export class RecordGuard extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly props: RecordGuardProps) {
+export class RecordGuard extends ApplyTimeCommand {
+  constructor(scope: Construct, id: string, props: RecordGuardProps) {
     super(scope, id, {
-      terraformResourceType: "terraform_data",
-      terraformGeneratorMetadata: { providerName: "terraform" },
-      provisioners: [
-        {
-          type: "local-exec",
-          interpreter: ["/bin/sh", "-c"],
-          command: SCRIPT,
-          environment: {
-            PROJECT: props.project,
-            ZONE: props.managedZone,
-            NAME: props.fqdn,
-            WANT: Fn.jsonencode(props.targets.map((t) => [t.address, t.weight])),
-            ADOPT_HINT: props.adoptHint,
-            CHECK,
-          },
-        },
-      ],
-    });
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { triggers_replace: { project: this.props.project, zone: this.props.managedZone, name: this.props.fqdn } };
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return {
-      triggers_replace: {
-        value: this.synthesizeAttributes().triggers_replace,
-        isBlock: false,
-        type: "simple",
-        storageClassType: "anyMap",
+      script: SCRIPT,
+      environment: {
+        PROJECT: props.project,
+        ZONE: props.managedZone,
+        NAME: props.fqdn,
+        WANT: Fn.jsonencode(props.targets.map((t) => [t.address, t.weight])),
+        ADOPT_HINT: props.adoptHint,
+        CHECK,
       },
-    };
+      triggers: { project: props.project, zone: props.managedZone, name: props.fqdn },
+    });
   }
 }
