@@ -153,6 +153,15 @@ describe("rejected configuration names the field and the fix", () => {
   });
 });
 
+describe("missing sections", () => {
+  it("say required and where to look, not zod's type words", () => {
+    expect(problems({ project: { id: "sigstore-test", number: "123456789012" } })).toEqual([
+      "dns: required: a section, as in config/example.yaml (docs/configuration.md)",
+      "regions: required: a list, as in config/example.yaml (docs/configuration.md)",
+    ]);
+  });
+});
+
 describe("features", () => {
   it("refuses an instance without a live transparency log, naming the feature to keep", () => {
     expect(problems(withConfig((c) => (c.features = { rekor: false })))).toEqual([

@@ -30,7 +30,14 @@ function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 function problemsOf(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: messageOf(issue) }));
+}
+
+/** zod's own words for a missing field ("Invalid input: expected object, received undefined") say less than "required". */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "invalid_type" || issue.input !== undefined || !/received undefined$/.test(issue.message)) return issue.message;
+  const what = issue.expected === "object" ? "a section" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+  return `required: ${what}, as in config/example.yaml (docs/configuration.md)`;
 }
 
 /**
@@ -51,7 +58,7 @@ export function parseConfig(input: SigstoreConfigInput, source = "configuration"
  * @throws ConfigError listing every problem found
  */
 export function validateConfig(input: unknown, source = "configuration"): SigstoreConfig {
-  const result = sigstoreConfigSchema.safeParse(input);
+  const result = sigstoreConfigSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(source, problemsOf(result.error));
   }
