@@ -1,6 +1,8 @@
 // One synth cache directory per test run, shared by all workers (see
-// synthDeployment in synth.ts); global-teardown.js removes it.
+// synthDeployment in synth.ts); global-teardown.js removes it. And
+// `terraform version`, asked once per run instead of once per replay file.
 const fs = require("fs");
+const { spawnSync } = require("child_process");
 const os = require("os");
 const path = require("path");
 
@@ -8,4 +10,7 @@ module.exports = async function globalSetup() {
   // The prebuilt function zips (jest allows one globalSetup; this one runs both).
   await require("../../jest.global-setup.js")();
   process.env.SIGSTORE_TEST_SYNTH_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), "sigstore-synth-cache-"));
+  const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  // Empty when terraform is not on PATH (see helpers/terraform.ts).
+  process.env.SIGSTORE_TEST_TERRAFORM_VERSION = terraform.status === 0 ? terraform.stdout.split("\n")[0] : "";
 };

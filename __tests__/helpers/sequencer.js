@@ -10,14 +10,15 @@ const path = require("path");
 /** Measured seconds (CPU, one suite alone); only the order matters. */
 const KNOWN_SECONDS = {
   "quickstart.test.ts": 15,
-  "terraform/dns-handoff.terraform.test.ts": 11,
-  "shared/dns-handoff.test.ts": 10.5,
-  "functions/build.test.ts": 6,
-  "regional/workloads.test.ts": 5,
+  "shared/dns-handoff.test.ts": 13,
+  "terraform/dns-handoff.terraform.test.ts": 8,
+  "functions/build.test.ts": 6.5,
   "terraform/cross-stack.terraform.test.ts": 4.5,
+  "regional/workloads.test.ts": 4.5,
   "shared/stack-json.test.ts": 4,
-  "config/validation.test.ts": 4,
-  "trust/clients.test.ts": 4,
+  "package/release.test.ts": 4,
+  "trust/clients.test.ts": 3.5,
+  "config/validation.test.ts": 3,
 };
 
 class LongestFirstSequencer extends Sequencer {

@@ -1,7 +1,13 @@
 import { spawnSync } from "child_process";
 
-/** `terraform version`'s first line, or undefined when terraform is not on PATH. */
+/**
+ * `terraform version`'s first line, or undefined when terraform is not on
+ * PATH: asked once per run by jest's global setup (SIGSTORE_TEST_TERRAFORM_VERSION),
+ * here when a file runs without it.
+ */
 export const TERRAFORM_VERSION: string | undefined = (() => {
+  const known = process.env.SIGSTORE_TEST_TERRAFORM_VERSION;
+  if (known !== undefined) return known || undefined;
   const run = spawnSync("terraform", ["version"], { encoding: "utf8" });
   return run.status === 0 ? run.stdout.split("\n")[0] : undefined;
 })();

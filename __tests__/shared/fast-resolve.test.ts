@@ -1,5 +1,6 @@
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import * as vm from "vm";
 import { fastResolve } from "../../lib/shared/fast-resolve";
 
 const resolver = new DefaultTokenResolver(new StringConcat());
@@ -56,6 +57,22 @@ describe("fastResolve", () => {
       const resolved = fastResolve({ name: "sigstore", ref: bucket.id, list: ["x", { id: bucket.id }] }, options);
       expect(spy).toHaveBeenCalledTimes(2);
       expect(resolved).toEqual({ name: "sigstore", ref: "${google_storage_bucket.b.id}", list: ["x", { id: "${google_storage_bucket.b.id}" }] });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("walks object literals made in another realm itself too, and still hands class instances to cdktf", () => {
+    const spy = jest.spyOn(Tokenization, "resolve");
+    try {
+      const options = { scope: stack, preparing: false, resolver };
+      const foreign = vm.runInNewContext('({ name: "sigstore", labels: { a: "b" }, bare: Object.create(null), list: [{ y: 1 }] })');
+      expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+      expect(fastResolve(foreign, options)).toEqual({ name: "sigstore", labels: { a: "b" }, bare: {}, list: [{ y: 1 }] });
+      expect(spy).not.toHaveBeenCalled();
+      const instance = vm.runInNewContext("new (class Point { constructor() { this.x = 1; } })()");
+      fastResolve({ instance }, options);
+      expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
     }

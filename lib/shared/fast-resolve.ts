@@ -88,8 +88,14 @@ function isPlainScalarOrContainer(v: unknown): boolean {
   return true;
 }
 
+/**
+ * An object literal (or a null-prototype object) from any realm: its
+ * prototype is null or an `Object.prototype`, which has no prototype itself.
+ * Not `=== Object.prototype`, which would send objects made in another realm
+ * (a vm context, a jest sandbox) to cdktf's slower resolve for nothing.
+ */
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return false;
   return typeof (v as { resolve?: unknown }).resolve !== "function";
 }
