@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync, execSync } from "child_process";
+import { execFileSync, execSync, spawnSync } from "child_process";
 import { exampleConfig, REPO_ROOT, synthDeployment } from "./helpers/synth";
 import { appCommand } from "./helpers/app-command";
 
@@ -9,7 +9,8 @@ import { appCommand } from "./helpers/app-command";
 // (the cdktf CLI) and the cdktf.json app command, each in a fresh copy of the
 // repository. The two synths (one per checkout, at different depths) are the
 // two sides of the determinism check below; the quick-start tests read the
-// first.
+// first. Before its synth, the second checkout runs the app command with a bad
+// configuration file, which must write nothing: its own synth is the control.
 
 /** The commands of the README's quick-start block, comments stripped. */
 function quickStartCommands(): string[] {
@@ -110,16 +111,52 @@ describe("README quick start", () => {
   });
 });
 
+/** What the app command did with a bad configuration file: its exit status, its stderr, and whether cdktf.out existed after it. */
+interface BadRun {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly wroteOutput: boolean;
+}
+
+let appCheckout: { dir: string; badRun: BadRun } | undefined;
+/**
+ * A second, deeper checkout where the command `cdktf synth` runs (cdktf.json
+ * "app") ran twice, with the default output directory: first with a bad
+ * configuration file (SIGSTORE_CONFIG), then with none (the example). Once per file.
+ */
+function synthesizedWithApp(): { dir: string; badRun: BadRun } {
+  if (appCheckout) return appCheckout;
+  const dir = path.join(root, "some", "much", "deeper", "checkout-b");
+  checkout(dir);
+  const bad = path.join(dir, "config", "bad.yaml");
+  fs.writeFileSync(bad, fs.readFileSync(path.join(dir, "config", "example.yaml"), "utf8").replace("domain: sigstore.example.com.", "domain: sigstore.example.com"));
+  const app = appCommand();
+  const run = spawnSync(app.file, app.args, { cwd: dir, env: { ...userEnv(), SIGSTORE_CONFIG: bad }, encoding: "utf8" });
+  const badRun = { status: run.status, stderr: run.stderr, wroteOutput: fs.existsSync(path.join(dir, "cdktf.out")) };
+  execFileSync(app.file, app.args, { cwd: dir, env: userEnv() });
+  appCheckout = { dir, badRun };
+  return appCheckout;
+}
+
+describe("synth with a bad configuration", () => {
+  it("exits non-zero with the message and writes nothing", () => {
+    const { dir, badRun } = synthesizedWithApp();
+    expect(badRun.status).toBe(1);
+    expect(badRun.stderr).toContain('dns.domain: "sigstore.example.com" must end with a trailing dot');
+    // No cdktf.out after the bad run...
+    expect(badRun.wroteOutput).toBe(false);
+    // ...while the same command in the same checkout without that file wrote every stack: the check above is meaningful.
+    expect(fs.readdirSync(path.join(dir, "cdktf.out", "stacks")).sort()).toEqual(["global", "regional-asia-northeast1", "regional-europe-west1", "regional-us-east1"]);
+  });
+});
+
 describe("synthesized output", () => {
   it("is byte-identical when the example is synthesized from two different checkouts", () => {
     // One checkout ran the README's `npx cdktf synth`; the other, deeper, runs
     // the command `cdktf synth` runs (cdktf.json "app"), with the default
     // output directory, in the checkout. Both build the function zips afresh.
     const a = synthesizedWithReadme();
-    const b = path.join(root, "some", "much", "deeper", "checkout-b");
-    checkout(b);
-    const app = appCommand();
-    execFileSync(app.file, app.args, { cwd: b, env: userEnv() });
+    const b = synthesizedWithApp().dir;
     const treeA = readTree(path.join(a, "cdktf.out"));
     const treeB = readTree(path.join(b, "cdktf.out"));
     expect(Object.keys(treeA).sort()).toEqual(Object.keys(treeB).sort());
