@@ -4,6 +4,7 @@ import * as path from "path";
 import { execFileSync, execSync, spawnSync } from "child_process";
 import { exampleConfig, REPO_ROOT, synthDeployment } from "./helpers/synth";
 import { appCommand } from "./helpers/app-command";
+import { SYSTEM_TMPDIR } from "./helpers/temp";
 
 // What a user runs in a checkout, as real processes: the README's quick start
 // (the cdktf CLI) and the cdktf.json app command, each in a fresh copy of the
@@ -163,7 +164,7 @@ describe("synthesized output", () => {
     expect(Object.keys(treeA)).toContain(path.join("stacks", "global", "cdk.tf.json"));
     for (const file of Object.keys(treeA)) {
       expect([file, treeA[file].equals(treeB[file])]).toEqual([file, true]);
-      for (const machinePath of [`${root}/`, `${REPO_ROOT}/`, `${os.homedir()}/`, `${os.tmpdir()}/`]) {
+      for (const machinePath of [`${root}/`, `${REPO_ROOT}/`, `${os.homedir()}/`, `${os.tmpdir()}/`, `${SYSTEM_TMPDIR}/`]) {
         expect([file, treeA[file].includes(machinePath)]).toEqual([file, false]);
       }
     }

@@ -1,8 +1,8 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import type { CloudArmorConfig } from "../../lib/config/schema";
 import { CloudArmorPolicy } from "../../lib/global/cloud-armor-policy";
 import { GkeCluster, GkeClusterProps } from "../../lib/regional/gke";
-import { testContext } from "../helpers/construct";
+import { testContext, testApp } from "../helpers/construct";
 import { problems } from "../helpers/config-problems";
 import { withConfig } from "../helpers/synth";
 import { gkeDefaults, networkDefaults } from "../regional/platform-helpers";
@@ -13,7 +13,7 @@ import { gkeDefaults, networkDefaults } from "../regional/platform-helpers";
 
 /** The construct's error, as [path after the construct path, message]. */
 function constructError(build: (stack: TerraformStack) => void): [string, string] {
-  const stack = new TerraformStack(Testing.app() as App, "plain");
+  const stack = new TerraformStack(testApp(), "plain");
   try {
     build(stack);
   } catch (e) {
@@ -63,14 +63,14 @@ describe("Cloud Armor rules: CloudArmorPolicy and services.*.cloudArmor", () => 
   });
 
   it("names the construct path, and lists every problem at once", () => {
-    const stack = new TerraformStack(Testing.app() as App, "plain");
+    const stack = new TerraformStack(testApp(), "plain");
     expect(() => new CloudArmorPolicy(stack, "edge", { name: "p", description: "d", config: armor([rule({ priority: -1 }), rule({ priority: -1, action: "block" })]) })).toThrow(
       /^plain\/edge: invalid config:\n {2}- plain\/edge: config\.rules\[0\]\.priority: must be between[\s\S]*config\.rules\[1\]\.action: must be one of allow, deny\(403\)[\s\S]*not "block"[\s\S]*config\.rules\[1\]\.priority: priority -1 is already used by rules\[0\]/,
     );
   });
 
   it("accepts what the schema accepts, and synthesizes it", () => {
-    const stack = new TerraformStack(Testing.app() as App, "plain");
+    const stack = new TerraformStack(testApp(), "plain");
     new CloudArmorPolicy(stack, "armor", { name: "p", description: "d", config: armor([rule({ priority: 2147483646, match: { srcIpRanges: ["2001:db8::/32", "*"] } })]) });
     const policy: any = Object.values(JSON.parse(Testing.synth(stack)).resource.google_compute_security_policy)[0];
     expect(policy.rule.map((r: any) => r.priority)).toEqual([2147483646, 2147483647]);
@@ -109,7 +109,7 @@ describe("regions and zones: GkeCluster and regions[]", () => {
   });
 
   it("accepts a region newer than the list when given its zones, as the configuration does", () => {
-    const stack = () => new TerraformStack(Testing.app() as App, "plain");
+    const stack = () => new TerraformStack(testApp(), "plain");
     expect(() => cluster("europe-north9", ["europe-north9-a"])(stack())).toThrow(/not a Google Cloud region/);
     expect(() => cluster("europe-north9", ["europe-north9-a"], { additionalLocations: { "europe-north9": ["a", "b"] } })(stack())).not.toThrow();
   });

@@ -1,11 +1,12 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { validateConfig } from "../../lib/config/load";
 import { CloudArmorPolicy } from "../../lib/global/cloud-armor-policy";
 import { baseConfig } from "../helpers/synth";
+import { testApp } from "../helpers/construct";
 
 function policyFor(cloudArmor: unknown): any {
   const config = validateConfig({ ...baseConfig(), services: { fulcio: { cloudArmor } } });
-  const stack = new TerraformStack(Testing.app() as App, "test");
+  const stack = new TerraformStack(testApp(), "test");
   new CloudArmorPolicy(stack, "armor", { name: "p", description: "d", config: config.services.fulcio.cloudArmor });
   const json = JSON.parse(Testing.synth(stack));
   return Object.values(json.resource.google_compute_security_policy)[0];

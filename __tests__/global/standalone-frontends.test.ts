@@ -1,6 +1,6 @@
 // The front ends in a plain cdktf TerraformStack (not one of ours), given only
 // their own props: NEG names and zones as plain values, no configuration.
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { ServiceFrontend } from "../../lib/frontend/service-frontend";
 import { BucketFrontend } from "../../lib/global/bucket-frontend";
@@ -9,13 +9,14 @@ import { GlobalFrontend } from "../../lib/global/global-frontend";
 import { TilesFrontend } from "../../lib/global/tiles-frontend";
 import { TILES_LOGS } from "../../lib/regional/tiles-log";
 import { PUBLIC_SERVICES } from "../../lib/shared/services";
+import { testApp } from "../helpers/construct";
 
 const PROJECT = "acme-platform";
 const ZONE = "acme-zone";
 const east = { region: "us-east1", zones: ["us-east1-b", "us-east1-c"], servedZones: ["us-east1-b", "us-east1-c"] };
 
 function plainStack(): TerraformStack {
-  return new TerraformStack(Testing.app() as App, "plain");
+  return new TerraformStack(testApp(), "plain");
 }
 
 const stack = plainStack();

@@ -2,6 +2,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import type { RegionalContext } from "../../lib/regional/context";
 import { ResourceNames } from "../../lib/shared/names";
+import { tempDir } from "./temp";
 
 /** A regional context for construct tests. */
 export function testContext(overrides: Partial<RegionalContext> = {}): RegionalContext {
@@ -26,9 +27,18 @@ export function testPlacement(overrides: Partial<RegionalContext> = {}): { proje
   return placementOf(testContext(overrides));
 }
 
+/**
+ * cdktf's `Testing.app()` with its output directory removed after the test
+ * file (`Testing.app()` makes one in the system temp directory and leaves it
+ * there; `new App()` writes `cdktf.out` into the checkout).
+ */
+export function testApp(): App {
+  return Testing.app({ outdir: tempDir("cdktf-test-app-") }) as App;
+}
+
 /** Builds constructs in a bare stack and returns its synthesized JSON. */
 export function synthConstruct(build: (scope: Construct) => void): any {
-  const stack = new TerraformStack(Testing.app() as App, "test");
+  const stack = new TerraformStack(testApp(), "test");
   build(stack);
   return JSON.parse(Testing.synth(stack));
 }

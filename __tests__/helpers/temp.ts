@@ -2,6 +2,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+/**
+ * The system's temporary directory. During `npm test` os.tmpdir() is the
+ * run's own directory below it (global-setup.js); checks for machine paths in
+ * output look for both.
+ */
+export const SYSTEM_TMPDIR = process.env.SIGSTORE_TEST_TMP ? path.dirname(process.env.SIGSTORE_TEST_TMP) : os.tmpdir();
+
 const made: string[] = [];
 
 // Registered when a test file imports this helper (module scope, where hooks

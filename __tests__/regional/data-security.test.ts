@@ -1,10 +1,10 @@
-import { App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { CtLog } from "../../lib/regional/ctlog";
 import { Rekor } from "../../lib/regional/rekor";
 import { TrillianDatabase } from "../../lib/regional/trillian-database";
 import { SigstoreStack } from "../../lib/shared/sigstore-stack";
-import { bodiesOf, testContext, placementOf } from "../helpers/construct";
+import { bodiesOf, testContext, placementOf, testApp } from "../helpers/construct";
 import { databaseSettings, keysOf, NETWORK, WORKLOAD_POOL } from "./data-helpers";
 import { target } from "./trust-helpers";
 import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
@@ -24,7 +24,7 @@ class Stack extends SigstoreStack {
     new CtLog(this, "ctlog", { ...placementOf(context), zones: context.zones, workloadPool: WORKLOAD_POOL, database });
   }
 }
-const json = JSON.parse(Testing.synth(new Stack(Testing.app() as App)));
+const json = JSON.parse(Testing.synth(new Stack(testApp())));
 
 /** Bodies of a type, asserting there are some: a check that walks nothing would pass. */
 function found(type: string): any[] {

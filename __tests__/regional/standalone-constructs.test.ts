@@ -1,6 +1,6 @@
 // Each regional construct in a plain cdktf TerraformStack (not one of ours),
 // given only its own props: no RegionalContext, no configuration.
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { CtLog } from "../../lib/regional/ctlog";
 import { Dex } from "../../lib/regional/dex";
@@ -10,14 +10,14 @@ import { Rekor } from "../../lib/regional/rekor";
 import { TilesLog } from "../../lib/regional/tiles-log";
 import { TimestampAuthority } from "../../lib/regional/timestamp";
 import { TrillianMySqlInstance } from "../../lib/regional/trillian-database";
-import { testContext } from "../helpers/construct";
+import { testContext, testApp } from "../helpers/construct";
 import { databaseSettings } from "./data-helpers";
 
 const POOL = "acme-platform.svc.id.goog";
 const ROOT_CA = "projects/acme-platform/locations/us-east1/caPools/root/certificateAuthorities/root";
 
 function plainStack(): TerraformStack {
-  return new TerraformStack(Testing.app() as App, "plain");
+  return new TerraformStack(testApp(), "plain");
 }
 
 // One stack for every construct with its defaults, one with every name given.

@@ -1,11 +1,11 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import type { CloudArmorConfig, LoggingConfig } from "../../lib/config/schema";
 import { TilesFrontend, TilesFrontendProps } from "../../lib/global/tiles-frontend";
 import { TILES_LOGS, TilesLog, TilesLogKind, TilesReadRoute } from "../../lib/regional/tiles-log";
-import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
+import { bodiesOf, entriesOf, synthConstruct, testContext, testApp } from "../helpers/construct";
 import { logProps, namesIn, refTo } from "./tiles-helpers";
 
 const HOST = "log2026.tiles.example.com";
@@ -290,7 +290,7 @@ describe.each<TilesLogKind>(["rekor", "ctlog"])("TilesFrontend %s: TLS", (kind) 
 
 describe("TilesFrontend: across stacks", () => {
   it("reads the bucket and NEG names from the regional stack's state, never from the Compute or Storage API", () => {
-    const app = Testing.app() as App;
+    const app = testApp();
     const regional = new TerraformStack(app, "regional-us-east1");
     const global = new TerraformStack(app, "global");
     for (const stack of [regional, global]) new GoogleProvider(stack, "google", {});

@@ -1,4 +1,4 @@
-import { App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Dex } from "../../lib/regional/dex";
 import { Fulcio, FulcioCaMode } from "../../lib/regional/fulcio";
@@ -6,7 +6,7 @@ import { TimestampAuthority } from "../../lib/regional/timestamp";
 import type { KeyProtectionLevel } from "../../lib/shared/kms";
 import { regionCode } from "../../lib/shared/names";
 import { SigstoreStack } from "../../lib/shared/sigstore-stack";
-import { bodiesOf, synthConstruct, testContext, placementOf } from "../helpers/construct";
+import { bodiesOf, synthConstruct, testContext, placementOf, testApp } from "../helpers/construct";
 import { resourceAt, target } from "./trust-helpers";
 
 // Two regions with every trust construct, one per Fulcio mode and protection level.
@@ -123,7 +123,7 @@ describe("trust services security properties", () => {
         new Dex(this, "dex", { ...placementOf(context), workloadPool, connectorSecrets: ["github-client-secret"] });
       }
     }
-    const stack = new Stack(Testing.app() as App);
+    const stack = new Stack(testApp());
     const synthesized = JSON.parse(Testing.synth(stack));
     const addresses = Object.entries(synthesized.resource as { [type: string]: object }).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
     expect(addresses.sort()).toEqual([

@@ -1,12 +1,12 @@
-import { Testing, TerraformStack, App } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
 import { Fulcio } from "../../lib/regional/fulcio";
 import { FulcioRelease } from "../../lib/regional/workloads/fulcio";
 import { fulcioIdentityConfig } from "../../lib/regional/workloads/identity";
 import { NegReadiness } from "../../lib/regional/workloads/neg-readiness";
 import { ChartRelease, helmValuesDocument } from "../../lib/regional/workloads/release";
-import { testPlacement } from "../helpers/construct";
+import { testPlacement, testApp } from "../helpers/construct";
 
-const stack = new TerraformStack(Testing.app() as App, "test");
+const stack = new TerraformStack(testApp(), "test");
 const privateca = new Fulcio(stack, "fulcio-pca", { ...testPlacement(), workloadPool: "p.svc.id.goog", ca: "privateca", rootCaId: "projects/p/locations/us-east1/caPools/root-pool/certificateAuthorities/root" });
 const kms = new Fulcio(stack, "fulcio-kms", { ...testPlacement({ region: "europe-west1" }), workloadPool: "p.svc.id.goog", ca: "kms" });
 const release = new FulcioRelease(stack, "release", {

@@ -1,12 +1,13 @@
-import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import * as vm from "vm";
 import { fastResolve } from "../../lib/shared/fast-resolve";
+import { testApp } from "../helpers/construct";
 
 const resolver = new DefaultTokenResolver(new StringConcat());
 
 function fixture() {
-  const app = new App();
+  const app = testApp();
   const stack = new TerraformStack(app, "s");
   const bucket = new StorageBucket(stack, "b", { name: "b", location: "US" });
   const variable = new TerraformVariable(stack, "v", { type: "list(string)" });

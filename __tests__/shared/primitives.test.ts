@@ -1,8 +1,9 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { SecureBucket } from "../../lib/shared/bucket";
 import { grantProjectRole, principal, WorkloadIdentityServiceAccount } from "../../lib/shared/iam";
 import { KeyRing } from "../../lib/shared/kms";
 import { regionCode, ResourceNames } from "../../lib/shared/names";
+import { testApp } from "../helpers/construct";
 
 // Every GCP region as of 2026, for collision checks.
 const REGIONS = [
@@ -16,7 +17,7 @@ const REGIONS = [
 ];
 
 function synth(build: (stack: TerraformStack) => void): any {
-  const stack = new TerraformStack(Testing.app() as App, "test");
+  const stack = new TerraformStack(testApp(), "test");
   build(stack);
   return JSON.parse(Testing.synth(stack));
 }

@@ -10,6 +10,7 @@ import {
   TrustedRootJson,
 } from "../../lib/trust";
 import { Deployment, deployment, ecKeyPair, issue, materialOf, pem, publicPem, START } from "./fixtures";
+import { testApp } from "../helpers/construct";
 
 // One set of keys and chains for the file (key generation is the slow part).
 let d: Deployment;
@@ -314,7 +315,7 @@ describe("assembleSigningConfig", () => {
   });
 
   test("renders from Terraform tokens in a stack, and Terraform's value equals the plain assembly", () => {
-    const app = Testing.app();
+    const app = testApp();
     const stack = new TerraformStack(app, "global");
     const token = (value: string) => Lazy.stringValue({ produce: () => value });
     new TerraformOutput(stack, "signing_config", {

@@ -12,6 +12,7 @@ import * as path from "path";
 import { main } from "../../lib/cli/trust";
 import { assembleSigningConfig, assembleTrustedRoot, InstanceUrls, TrustMaterial } from "../../lib/trust";
 import { deployment, materialOf, START } from "./fixtures";
+import { testApp } from "../helpers/construct";
 
 const URLS: InstanceUrls = {
   fulcio: "https://fulcio.example.com",
@@ -138,7 +139,7 @@ describe("reads the global stack's outputs", () => {
 
   (haveTerraform ? test : test.skip)("a Terraform state written by `terraform apply`, signing_config rendered from tokens", () => {
     // The global stack's trust outputs in miniature: signing_config from Terraform variables.
-    const stack = new TerraformStack(Testing.app(), "global");
+    const stack = new TerraformStack(testApp(), "global");
     const v = (name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
     new TerraformOutput(stack, "trust_material", { value: material });
     new TerraformOutput(stack, "instance_urls", { value: URLS });

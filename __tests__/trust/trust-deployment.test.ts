@@ -1,9 +1,10 @@
-import { App, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { addSigstoreDeployment, SigstoreDeployment } from "../../lib/app";
 import { parseConfig } from "../../lib/config/load";
 import { TRUST_OUTPUTS } from "../../lib/trust/types";
 import { resources, StackJson, synthDeployment, withConfig } from "../helpers/synth";
 import { issue, Issued, logPublicKey, selfSigned } from "./pki";
+import { testApp } from "../helpers/construct";
 
 // One synthesized two-region deployment with every kind of signer, each
 // region running its own CT log and Rekor v2 shard, and CA Service as the
@@ -275,7 +276,7 @@ describe("a KMS Fulcio and one shared CT log (constructed, not synthesized)", ()
         };
       }),
     );
-    deployment = addSigstoreDeployment(new App(), kms);
+    deployment = addSigstoreDeployment(testApp(), kms);
   });
 
   it("runs the shared CT log only where configured", () => {

@@ -42,13 +42,14 @@ const SCRIPT = [
  */
 export class CloudSqlDatabaseRoles extends ApplyTimeCommand {
   constructor(scope: Construct, id: string, private readonly props: CloudSqlDatabaseRolesProps) {
+    // Checked before anything is added to the tree: a caught error leaves no half-built construct behind.
+    if (props.roles.length === 0) throw new Error(`${[scope.node.path, id].filter(Boolean).join("/")}: CloudSqlDatabaseRoles needs at least one role`);
     super(scope, id, {
       script: SCRIPT,
       environment: { PROJECT: props.project, INSTANCE: props.instance, SQL_USER: props.serviceAccountEmail, ROLES: props.roles.join(",") },
       triggers: { project: props.project, instance: props.instance, user: props.serviceAccountEmail, roles: props.roles.join(",") },
       dependsOn: [props.user],
     });
-    if (props.roles.length === 0) throw new Error(`${this.node.path}: CloudSqlDatabaseRoles needs at least one role`);
   }
 
   /** The roles assigned, for reviewers and tests. */
