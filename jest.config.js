@@ -16,6 +16,6 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.js",
   setupFiles: ["<rootDir>/__tests__/helpers/setup.ts"],
-  // cdktf, constructs and the providers loaded once per worker, not per test file.
+  // cdktf, constructs, the providers, zod and yaml loaded once per worker, not per test file.
   runtime: "<rootDir>/__tests__/helpers/shared-modules-runtime.js",
 };

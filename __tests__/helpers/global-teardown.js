@@ -5,8 +5,9 @@ module.exports = async function globalTeardown() {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   // The run's temporary directory (TMPDIR of every worker and child, see
   // global-setup.js) must be empty: each test removes what it makes. What is
-  // left is named, removed, and fails the run (the exit status; jest's own
-  // result, written after this, has passed).
+  // left is named, removed, and fails the run through the exit status (jest's
+  // JSON result, written after this, counts tests only; .ci/summarize.js
+  // counts a failed run without a failed test as one failure).
   const tmp = process.env.SIGSTORE_TEST_TMP;
   if (!tmp) return;
   const left = fs.existsSync(tmp) ? fs.readdirSync(tmp).sort() : [];
