@@ -5,7 +5,7 @@ import { GkeCluster, GkeClusterProps } from "../../lib/regional/gke";
 import { testContext, testApp } from "../helpers/construct";
 import { problems } from "../helpers/config-problems";
 import { withConfig } from "../helpers/synth";
-import { gkeDefaults, networkDefaults } from "../regional/platform-helpers";
+import { gkeDefaults, standaloneGkeProps } from "../regional/platform-helpers";
 
 // A construct used on its own, in a plain cdktf stack, rejects bad props with
 // the same rule (and the same words) as the configuration schema does for the
@@ -79,18 +79,7 @@ describe("Cloud Armor rules: CloudArmorPolicy and services.*.cloudArmor", () => 
 
 describe("regions and zones: GkeCluster and regions[]", () => {
   const cluster = (region: string, zones: string[], extra: Partial<GkeClusterProps> = {}) => (stack: TerraformStack) =>
-    new GkeCluster(stack, "gke", {
-      context: testContext({ region, zones }),
-      clusterName: "c",
-      settings: gkeDefaults,
-      masterCidr: networkDefaults.masterCidr,
-      network: "n",
-      subnet: "s",
-      podsRangeName: "pods",
-      servicesRangeName: "services",
-      nodeTag: "t",
-      ...extra,
-    });
+    new GkeCluster(stack, "gke", standaloneGkeProps({ context: testContext({ region, zones }), ...extra }));
   const inFile = (region: string, zones: string[]) => (c: any) => (c.regions = [{ region, clusterName: "c", zones }]);
 
   it.each([

@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { GkeCluster, GkeClusterProps } from "../../lib/regional/gke";
 import { WorkloadIdentityServiceAccount } from "../../lib/shared/iam";
 import { bodiesOf, synthConstruct, testContext } from "../helpers/construct";
-import { addressOf, gkeDefaults, networkDefaults, refTo, synthPlatform } from "./platform-helpers";
+import { addressOf, gkeDefaults, networkDefaults, refTo, standaloneGkeProps, synthPlatform } from "./platform-helpers";
 import { REVIEWED_PROJECT_ROLES, GKE_NODE_ROLES } from "../helpers/roles";
 
 const authorized = [{ cidr: "203.0.113.0/24", name: "ci" }];
@@ -16,18 +16,7 @@ const nodeAccount = (json: any) => refTo(json, "google_service_account", "email"
 
 function synthCluster(overrides: Partial<GkeClusterProps> = {}, build?: (gke: GkeCluster, scope: any) => void): any {
   return synthConstruct((scope) => {
-    const gke = new GkeCluster(scope, "gke", {
-      context: testContext(),
-      clusterName: "east",
-      settings: gkeDefaults,
-      masterCidr: networkDefaults.masterCidr,
-      network: "projects/p/global/networks/n",
-      subnet: "projects/p/regions/us-east1/subnetworks/s",
-      podsRangeName: "pods",
-      servicesRangeName: "services",
-      nodeTag: "node-tag",
-      ...overrides,
-    });
+    const gke = new GkeCluster(scope, "gke", standaloneGkeProps(overrides));
     build?.(gke, scope);
   });
 }
@@ -218,17 +207,7 @@ describe("names and bad props", () => {
   it("names the node account per region", () => {
     const json = synthConstruct((scope) => {
       for (const [id, region] of [["east", "us-east1"], ["west", "europe-west1"]]) {
-        new GkeCluster(scope, id, {
-          context: testContext({ region, zones: [`${region}-b`] }),
-          clusterName: id,
-          settings: gkeDefaults,
-          masterCidr: networkDefaults.masterCidr,
-          network: "n",
-          subnet: "s",
-          podsRangeName: "pods",
-          servicesRangeName: "services",
-          nodeTag: `tag-${region}`,
-        });
+        new GkeCluster(scope, id, standaloneGkeProps({ context: testContext({ region, zones: [`${region}-b`] }), clusterName: id, nodeTag: `tag-${region}` }));
       }
     });
     expect(bodiesOf(json, "google_service_account").map((a) => a.account_id).sort()).toEqual(["sigstore-gke-node-euw1", "sigstore-gke-node-use1"]);

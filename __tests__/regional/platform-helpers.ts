@@ -2,7 +2,7 @@ import { parseConfig } from "../../lib/config/load";
 import type { GkeSettings, NetworkSettings, SigstoreConfig } from "../../lib/config/schema";
 import { Bastion } from "../../lib/regional/bastion";
 import type { RegionalContext } from "../../lib/regional/context";
-import { GkeCluster } from "../../lib/regional/gke";
+import { GkeCluster, GkeClusterProps } from "../../lib/regional/gke";
 import { RegionalNetwork } from "../../lib/regional/network";
 import { entriesOf, synthConstruct, testContext } from "../helpers/construct";
 import { withConfig } from "../helpers/synth";
@@ -18,6 +18,22 @@ export function regionalConfig(change: (regional: any) => void = () => undefined
 export const defaults = regionalConfig();
 export const networkDefaults: NetworkSettings = defaults.network;
 export const gkeDefaults: GkeSettings = defaults.gke;
+
+/** A cluster's props on its own: the configuration's defaults and stand-in network names, with `overrides` applied. */
+export function standaloneGkeProps(overrides: Partial<GkeClusterProps> = {}): GkeClusterProps {
+  return {
+    context: testContext(),
+    clusterName: "east",
+    settings: gkeDefaults,
+    masterCidr: networkDefaults.masterCidr,
+    network: "projects/p/global/networks/n",
+    subnet: "projects/p/regions/us-east1/subnetworks/s",
+    podsRangeName: "pods",
+    servicesRangeName: "services",
+    nodeTag: "node-tag",
+    ...overrides,
+  };
+}
 
 export interface PlatformOptions {
   readonly context?: RegionalContext;

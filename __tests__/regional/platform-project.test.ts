@@ -7,7 +7,7 @@ import { ProjectApis, REGIONAL_APIS, waitFor } from "../../lib/regional/project-
 import { ProjectSettings, ProjectSettingsProps } from "../../lib/regional/project-settings";
 import { bodiesOf, entriesOf, synthConstruct, testContext } from "../helpers/construct";
 import { baseConfig, fullConfig, synthDeployment, withConfig } from "../helpers/synth";
-import { gkeDefaults, networkDefaults } from "./platform-helpers";
+import { gkeDefaults, networkDefaults, standaloneGkeProps } from "./platform-helpers";
 import { REVIEWED_PROJECT_ROLES } from "../helpers/roles";
 
 const projectDefaults: ProjectConfig = parseConfig(baseConfig()).project;
@@ -50,7 +50,7 @@ describe("project APIs", () => {
   it("gate other resources behind every enabled API, with plain addresses Terraform accepts in depends_on", () => {
     const json = synthConstruct((s) => {
       const ready = new ProjectApis(s, "apis", { project: "p" }).gate();
-      new GkeCluster(s, "gke", { context: testContext(), clusterName: "c", settings: gkeDefaults, masterCidr: networkDefaults.masterCidr, network: "n", subnet: "s", podsRangeName: "p", servicesRangeName: "s", nodeTag: "t" });
+      new GkeCluster(s, "gke", standaloneGkeProps());
       waitFor(s, ready);
     });
     const [readyId, ready] = entriesOf(json, "terraform_data")[0];
